@@ -1,0 +1,45 @@
+// Time is injected: code asks a Clock, so tests can pin "now" and the server can judge an
+// agent's clock against its own.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace shouwei {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimePoint now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  TimePoint now() const override { return std::chrono::system_clock::now(); }
+};
+
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(TimePoint t) : t_(t) {}
+  TimePoint now() const override { return t_; }
+  void set(TimePoint t) { t_ = t; }
+
+ private:
+  TimePoint t_;
+};
+
+// "2026-11-21T08:30:00Z" (UTC, second precision), the form every timestamp we emit takes.
+std::string format_rfc3339(TimePoint t);
+// Accepts "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)"; nullopt on anything else.
+std::optional<TimePoint> parse_rfc3339(std::string_view text);
+// Seconds since the Unix epoch, for storage.
+inline long long to_unix_seconds(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+inline TimePoint from_unix_seconds(long long s) { return TimePoint(std::chrono::seconds(s)); }
+
+}  // namespace shouwei

@@ -1,0 +1,25 @@
+// Byte encodings and digests used across formats (OpenSSL underneath; nothing hand-rolled).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "shouwei/common/result.hpp"
+
+namespace shouwei {
+
+std::string base64_encode(std::string_view bytes);  // standard alphabet, padded
+// Accepts the standard and the URL-safe alphabet, padded or not (DSSE asks readers to accept
+// both); anything else fails with Errc::parse.
+Result<std::string> base64_decode(std::string_view text);
+
+std::string hex_encode(std::string_view bytes);  // lowercase
+Result<std::string> hex_decode(std::string_view text);
+
+std::string sha256(std::string_view bytes);      // 32 raw bytes
+std::string sha256_hex(std::string_view bytes);  // 64 lowercase hex digits
+
+// Cryptographically secure random bytes (OpenSSL RAND_bytes).
+std::string random_bytes(std::size_t n);
+
+}  // namespace shouwei

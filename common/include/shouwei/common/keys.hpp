@@ -1,0 +1,79 @@
+// Signing keys through OpenSSL 3's EVP API. One type for each side; the algorithm travels with
+// the key. keyid = lowercase hex SHA-256 of the DER SubjectPublicKeyInfo.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "shouwei/common/result.hpp"
+
+struct evp_pkey_st;
+
+namespace shouwei {
+
+enum class KeyAlgorithm {
+  ed25519,  // default
+  p256,     // ECDSA P-256 with SHA-256, DER signatures
+  sm2,      // SM2 with SM3 (GB/T 32918), distinguishing ID "1234567812345678" by default
+};
+
+std::string_view to_string(KeyAlgorithm alg) noexcept;
+Result<KeyAlgorithm> parse_key_algorithm(std::string_view name);  // "ed25519" | "p256" | "sm2"
+
+inline constexpr std::string_view kDefaultSm2Id = "1234567812345678";
+
+struct EvpPkeyDeleter {
+  void operator()(evp_pkey_st* key) const noexcept;
+};
+using EvpPkeyPtr = std::shared_ptr<evp_pkey_st>;
+
+class PublicKey {
+ public:
+  static Result<PublicKey> from_pem(std::string_view pem);
+  static Result<PublicKey> load(const std::filesystem::path& path);  // errors name the path
+
+  KeyAlgorithm algorithm() const noexcept { return alg_; }
+  const std::string& keyid() const noexcept { return keyid_; }
+  std::string to_pem() const;
+  std::string spki_der() const;
+
+  // Fails with Errc::crypto ("signature does not verify") when sig is not valid for message.
+  Result<void> verify(std::string_view message, std::string_view signature) const;
+
+  evp_pkey_st* raw() const noexcept { return key_.get(); }
+
+ private:
+  PublicKey(EvpPkeyPtr key, KeyAlgorithm alg);
+  EvpPkeyPtr key_;
+  KeyAlgorithm alg_;
+  std::string keyid_;
+};
+
+class PrivateKey {
+ public:
+  static Result<PrivateKey> generate(KeyAlgorithm alg);
+  static Result<PrivateKey> from_pem(std::string_view pem);
+  // Refuses (Errc::permission_denied) a file that group or others can read, naming the path
+  // and its mode; a garbage file fails with Errc::parse naming the path.
+  static Result<PrivateKey> load(const std::filesystem::path& path);
+  // Writes PKCS#8 PEM, owner-only (0600), atomically. Never overwrites an existing file.
+  Result<void> save(const std::filesystem::path& path) const;
+
+  KeyAlgorithm algorithm() const noexcept { return alg_; }
+  const PublicKey& public_key() const noexcept { return pub_; }
+  const std::string& keyid() const noexcept { return pub_.keyid(); }
+  std::string to_pem() const;  // PKCS#8, unencrypted
+
+  Result<std::string> sign(std::string_view message) const;
+
+ private:
+  PrivateKey(EvpPkeyPtr key, KeyAlgorithm alg, PublicKey pub);
+  EvpPkeyPtr key_;
+  KeyAlgorithm alg_;
+  PublicKey pub_;
+};
+
+}  // namespace shouwei

@@ -1,0 +1,1 @@
+// Implemented in the [foundation] crypto work; see the header.

@@ -1,0 +1,74 @@
+#include "shouwei/common/root_fs.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+namespace shouwei {
+namespace fs = std::filesystem;
+
+RootFs::RootFs(fs::path root) : root_(std::move(root)) {
+  std::error_code ec;
+  auto canonical = fs::weakly_canonical(root_, ec);
+  if (!ec) root_ = canonical;
+  host_root_ = root_ == root_.root_path();
+}
+
+fs::path RootFs::resolve(std::string_view system_path) const {
+  // Walk the components of the in-system path, keeping the resolved in-system prefix, so that
+  // ".." and symlinks are interpreted relative to the root, never the host.
+  std::vector<std::string> pending;
+  for (const auto& part : fs::path(system_path).relative_path()) pending.push_back(part.string());
+  std::reverse(pending.begin(), pending.end());
+
+  std::vector<std::string> resolved;
+  int hops = 0;
+  while (!pending.empty()) {
+    std::string part = std::move(pending.back());
+    pending.pop_back();
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!resolved.empty()) resolved.pop_back();
+      continue;
+    }
+    fs::path host = root_;
+    for (const auto& r : resolved) host /= r;
+    host /= part;
+    std::error_code ec;
+    if (hops < 40 && fs::is_symlink(fs::symlink_status(host, ec))) {
+      auto target = fs::read_symlink(host, ec);
+      if (!ec) {
+        ++hops;
+        std::vector<std::string> parts;
+        for (const auto& t : target.relative_path()) parts.push_back(t.string());
+        if (target.is_absolute()) resolved.clear();
+        for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
+        continue;
+      }
+    }
+    resolved.push_back(std::move(part));
+  }
+  fs::path host = root_;
+  for (const auto& r : resolved) host /= r;
+  return host;
+}
+
+Result<std::string> RootFs::read(std::string_view system_path, std::size_t max_bytes) const {
+  return read_file(resolve(system_path), max_bytes);
+}
+
+bool RootFs::exists(std::string_view system_path) const {
+  std::error_code ec;
+  return fs::exists(resolve(system_path), ec);
+}
+
+std::vector<std::string> RootFs::list(std::string_view system_path) const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(resolve(system_path), ec), end; !ec && it != end; it.increment(ec)) {
+    names.push_back(it->path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace shouwei

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, every Debian 12 package the build and the tests need that is missing.
+# Idempotent and quiet when nothing is missing. Usage: scripts/setup-deps.sh [--tests]
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  clang-14 clang-format-14 lld-14 libclang-rt-14-dev
+  libboost1.81-dev libboost-json1.81-dev
+  libssl-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 zlib1g-dev
+  libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev doctest-dev
+  libblkid-dev libsystemd-dev libbenchmark-dev libpq-dev
+  openssl iproute2 procps
+)
+if [[ "${1:-}" == "--tests" ]]; then
+  # Independent implementations and real formats the tests check against.
+  packages+=(python3 python3-cryptography python3-jsonschema)
+fi
+if [[ -n "${SHOUWEI_EXTRA_PACKAGES:-}" ]]; then
+  read -r -a extra <<<"${SHOUWEI_EXTRA_PACKAGES}"
+  packages+=("${extra[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "setup-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,8 @@
+#include "commands.hpp"
+
+namespace shouwei::ctl {
+
+// Placeholder until this command family is built.
+void add_key_commands(CLI::App& app) { (void)app; }
+
+}  // namespace shouwei::ctl
