@@ -1,1 +1,36 @@
-int main() { return 0; }
+// shouwei-agent: the endpoint agent. `snapshot` and `pubkey` for inspection; `run` is the service.
+#include <CLI/CLI.hpp>
+
+#include "shouwei/agent/commands.hpp"
+#include "shouwei/common/exit_codes.hpp"
+
+int main(int argc, char** argv) {
+  using namespace shouwei;
+  CLI::App app{"shouwei-agent — Shouwei (守卫) endpoint agent"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SHOUWEI_VERSION);
+
+  agent::GlobalOptions options;
+  std::string config_path;
+  std::string root_path = "/";
+  app.add_option("--config", config_path, "configuration file (default /etc/shouwei/agent.toml)");
+  app.add_option("--root", root_path, "inspect the system mounted at this directory (default /)")
+      ->check(CLI::ExistingDirectory);
+
+  bool payload_only = false;
+  auto* snapshot = app.add_subcommand("snapshot", "print this PC's signed snapshot (DSSE envelope)");
+  snapshot->add_flag("--payload", payload_only, "print the decoded payload, indented, instead");
+  auto* pubkey = app.add_subcommand("pubkey", "print the device public key (PEM)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (!config_path.empty()) options.config = config_path;
+  options.root = root_path;
+
+  if (snapshot->parsed()) return agent::command_snapshot(options, payload_only);
+  if (pubkey->parsed()) return agent::command_pubkey(options);
+  return kExitUsage;
+}
