@@ -10,7 +10,8 @@ namespace shouwei {
 
 std::string base64_encode(std::string_view bytes);  // standard alphabet, padded
 // Accepts the standard and the URL-safe alphabet, padded or not (DSSE asks readers to accept
-// both); anything else fails with Errc::parse.
+// both); anything else (whitespace, misplaced or excess '=', a truncated quantum) fails with
+// Errc::parse naming the offset.
 Result<std::string> base64_decode(std::string_view text);
 
 std::string hex_encode(std::string_view bytes);  // lowercase
@@ -19,7 +20,8 @@ Result<std::string> hex_decode(std::string_view text);
 std::string sha256(std::string_view bytes);      // 32 raw bytes
 std::string sha256_hex(std::string_view bytes);  // 64 lowercase hex digits
 
-// Cryptographically secure random bytes (OpenSSL RAND_bytes).
+// Cryptographically secure random bytes (OpenSSL RAND_bytes). Aborts the process if OpenSSL
+// cannot produce them: predictable bytes where secrets are expected must never be returned.
 std::string random_bytes(std::size_t n);
 
 }  // namespace shouwei

@@ -46,6 +46,7 @@ class PublicKey {
   evp_pkey_st* raw() const noexcept { return key_.get(); }
 
  private:
+  friend class PrivateKey;  // builds the public half of a private key
   PublicKey(EvpPkeyPtr key, KeyAlgorithm alg);
   EvpPkeyPtr key_;
   KeyAlgorithm alg_;

@@ -20,6 +20,12 @@ enum class FileMode {
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view data,
                                FileMode mode);
 
+// Like write_file_atomic, but never replaces an existing file: the temporary file is linked
+// into place (link(2)), so when path exists, even if created concurrently, this fails with
+// Errc::conflict naming path and leaves it untouched. Used for keys, which must not be lost.
+Result<void> write_file_new(const std::filesystem::path& path, std::string_view data,
+                            FileMode mode);
+
 // Fails (permission_denied) when anyone but the owner (POSIX: group or other bits) can read or
 // write path, so a leaked private key is refused with a clear message instead of used.
 Result<void> require_owner_only(const std::filesystem::path& path);
