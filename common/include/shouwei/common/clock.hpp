@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +38,9 @@ std::string format_rfc3339(TimePoint t);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)"; nullopt on anything else.
 std::optional<TimePoint> parse_rfc3339(std::string_view text);
 // Seconds since the Unix epoch, for storage.
-inline long long to_unix_seconds(TimePoint t) {
+inline std::int64_t to_unix_seconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-inline TimePoint from_unix_seconds(long long s) { return TimePoint(std::chrono::seconds(s)); }
+inline TimePoint from_unix_seconds(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
 
 }  // namespace shouwei
