@@ -1,0 +1,213 @@
+#include "shouwei/collectors/browsing/browsing_collector.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shouwei/collectors/browsing/browsing_log.hpp"
+#include "shouwei/collectors/browsing/history_reader.hpp"
+
+namespace shouwei::collectors::browsing {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kUncategorized = "uncategorized";
+
+json::value time_or_null(const std::optional<TimePoint>& t) {
+  if (!t) return nullptr;
+  return json::string(format_rfc3339(*t));
+}
+
+std::vector<std::string> unique_sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  v.erase(std::remove(v.begin(), v.end(), std::string()), v.end());
+  return v;
+}
+
+json::array to_array(const std::vector<std::string>& v) {
+  json::array out;
+  for (const auto& s : v) out.emplace_back(s);
+  return out;
+}
+
+class BrowsingCollector final : public Collector {
+ public:
+  BrowsingCollector(BrowsingPorts ports, sqlite::Database& db, const HostCategorizer& categorizer,
+                    BrowsingConfig config)
+      : ports_(std::move(ports)), db_(db), categorizer_(categorizer), config_(std::move(config)) {}
+
+  std::string_view section() const override { return "browsing"; }
+
+  Result<json::object> collect(const CollectContext& context) override {
+    const TimePoint now = context.clock.now();
+    SHOUWEI_TRY(std::int64_t pruned,
+                prune_browsing_log(db_, now - std::chrono::hours(24) * config_.retention_days));
+    if (pruned > 0)
+      spdlog::info("browsing: pruned {} log rows older than {} days", pruned,
+                   config_.retention_days);
+    SHOUWEI_TRY(auto profiles, ports_.profiles->find(context.root));
+    json::array statuses;
+    for (const auto& profile : profiles)
+      statuses.push_back(read_profile(context.root, profile, now));
+    SHOUWEI_TRY(json::object section, render_window(now));
+    section["profiles"] = std::move(statuses);
+    return section;
+  }
+
+ private:
+  // Reads one profile's new visits into the log; returns its status entry. Never fails the
+  // whole section: one unreadable profile must not hide the others.
+  json::object read_profile(const RootFs& root, const BrowserProfile& profile, TimePoint now) {
+    json::object status{{"user", profile.user},
+                        {"browser", profile.browser},
+                        {"profile", profile.profile},
+                        {"path", profile.directory},
+                        {"status", "ok"},
+                        {"error", nullptr}};
+    auto result = profile.error ? Result<HistoryRead>(fail(Errc::invalid_argument, *profile.error))
+                                : read_and_log(root, profile, now);
+    if (!result) {
+      spdlog::warn("browsing: {}", result.error().message);
+      status["status"] = "error";
+      status["error"] = result.error().message;
+      return status;
+    }
+    status["new_visits"] = result->visits.size();
+    status["suspect_times"] = result->suspect_times;
+    status["more"] = result->more;
+    return status;
+  }
+
+  Result<HistoryRead> read_and_log(const RootFs& root, const BrowserProfile& profile,
+                                   TimePoint now) {
+    SHOUWEI_TRY(HistoryCopy copy, ports_.copier->copy(root, profile));
+    sqlite::OpenOptions options;
+    options.create = false;
+    options.read_only = true;
+    options.wal = false;
+    SHOUWEI_TRY(auto history, sqlite::Database::open(copy.database(), options));
+    SHOUWEI_TRY(HistoryCursor cursor, load_cursor(db_, profile.directory));
+    SHOUWEI_TRY(HistoryRead read, read_history(history, profile.engine, cursor, now));
+
+    std::vector<LoggedVisit> visits;
+    visits.reserve(read.visits.size());
+    for (const auto& v : read.visits) {
+      LoggedVisit logged;
+      logged.observed_at = now;
+      logged.time = v.time;
+      logged.user = profile.user;
+      logged.browser = profile.browser;
+      logged.profile = profile.profile;
+      logged.url = v.url;
+      logged.host = url_host(v.url);
+      logged.categories = unique_sorted(categorizer_.categorize(v.url));
+      visits.push_back(std::move(logged));
+    }
+    std::vector<TamperEvent> events;
+    auto event = [&](std::string kind, std::string detail) {
+      events.push_back(TamperEvent{0, now, profile.user, profile.browser, profile.profile,
+                                   std::move(kind), std::move(detail)});
+    };
+    if (read.rewound) {
+      event("history_rewound",
+            "the history's newest visit is older than the last one read (visit id " +
+                std::to_string(cursor.last_visit_id) +
+                "): it was cleared or replaced by an older copy");
+    }
+    if (read.removed > 0) {
+      event("visits_removed",
+            std::to_string(read.removed) +
+                " visit(s) of the last 30 days read earlier are no longer in the history");
+    }
+    SHOUWEI_TRY_VOID(record_profile_read(db_, profile, visits, events, read.cursor, now));
+    return read;
+  }
+
+  Result<json::object> render_window(TimePoint now) {
+    SHOUWEI_TRY(WindowMark mark, load_window_mark(db_));
+    std::map<std::string, std::int64_t> by_category;
+    json::array prohibited;
+    std::int64_t visits = 0;
+    std::int64_t omitted = 0;
+    SHOUWEI_TRY(std::int64_t last_visit_row,
+                for_each_visit_after(db_, mark.visit_row, [&](const LoggedVisit& v) {
+                  ++visits;
+                  if (v.categories.empty()) ++by_category[std::string(kUncategorized)];
+                  std::vector<std::string> forbidden;
+                  for (const auto& c : v.categories) {
+                    ++by_category[c];
+                    if (std::find(config_.prohibited.begin(), config_.prohibited.end(), c) !=
+                        config_.prohibited.end()) {
+                      forbidden.push_back(c);
+                    }
+                  }
+                  if (forbidden.empty()) return;
+                  if (prohibited.size() >= kMaxProhibitedReported) {
+                    ++omitted;
+                    return;
+                  }
+                  prohibited.push_back(
+                      json::object{{"time", time_or_null(v.time)},
+                                   {"observed_at", format_rfc3339(v.observed_at)},
+                                   {"user", v.user},
+                                   {"browser", v.browser},
+                                   {"profile", v.profile},
+                                   {"host", v.host ? json::value(*v.host) : json::value(nullptr)},
+                                   {"url", v.url},
+                                   {"category", forbidden.front()},
+                                   {"categories", to_array(forbidden)}});
+                }));
+    SHOUWEI_TRY(auto events, events_after(db_, mark.event_row));
+    json::array tamper;
+    for (const auto& e : events) {
+      tamper.push_back(json::object{{"observed_at", format_rfc3339(e.observed_at)},
+                                    {"user", e.user},
+                                    {"browser", e.browser},
+                                    {"profile", e.profile},
+                                    {"kind", e.kind},
+                                    {"detail", e.detail}});
+    }
+    json::object counts;
+    for (const auto& [category, count] : by_category) counts[category] = count;
+
+    json::object section;
+    section["window"] = json::object{{"from", time_or_null(mark.to)}, {"to", format_rfc3339(now)}};
+    section["retention_days"] = config_.retention_days;
+    section["visits"] = visits;
+    section["by_category"] = std::move(counts);
+    section["prohibited"] = std::move(prohibited);
+    section["prohibited_omitted"] = omitted;
+    section["tamper"] = std::move(tamper);
+    section["warnings"] = to_array(config_.warnings);
+
+    WindowMark next{now, last_visit_row, events.empty() ? mark.event_row : events.back().id};
+    SHOUWEI_TRY_VOID(save_window_mark(db_, next));
+    return section;
+  }
+
+  BrowsingPorts ports_;
+  sqlite::Database& db_;
+  const HostCategorizer& categorizer_;
+  BrowsingConfig config_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Collector>> make_browsing_collector(BrowsingPorts ports,
+                                                           sqlite::Database& db,
+                                                           const HostCategorizer& categorizer,
+                                                           BrowsingConfig config) {
+  if (!ports.profiles || !ports.copier) {
+    return fail(Errc::invalid_argument, "make_browsing_collector: a browsing port is missing");
+  }
+  SHOUWEI_TRY_VOID(migrate_browsing_log(db));
+  return std::unique_ptr<Collector>(
+      std::make_unique<BrowsingCollector>(std::move(ports), db, categorizer, std::move(config)));
+}
+
+}  // namespace shouwei::collectors::browsing

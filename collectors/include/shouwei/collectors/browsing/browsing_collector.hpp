@@ -1,0 +1,46 @@
+// The browsing collector: reads every profile's new history visits, logs them locally with
+// their categories, and renders the "browsing" snapshot section for the window since the
+// previous snapshot.
+//
+// Section (JSON):
+//   window        {from: RFC 3339 | null (first snapshot), to: RFC 3339}
+//   retention_days
+//   visits        number of visits logged in the window
+//   by_category   {category: count} over the window's visits; a visit in no category counts
+//                 as "uncategorized", a visit in several counts once in each
+//   prohibited    [{time (visit time, null when absurd), observed_at, user, browser, profile,
+//                   host, url, category, categories}] visits in a prohibited category, at most
+//                 kMaxProhibitedReported; prohibited_omitted counts the rest
+//   tamper        [{observed_at, user, browser, profile, kind, detail}] history that shrank or
+//                 was rewound (kind "visits_removed" | "history_rewound")
+//   profiles      [{user, browser, profile, path, status: "ok" | "error", error, new_visits,
+//                   suspect_times, more}] one entry per profile found this time
+//   warnings      configuration warnings (retention raised to the minimum)
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "shouwei/collectors/browsing/categorizer.hpp"
+#include "shouwei/collectors/browsing/config.hpp"
+#include "shouwei/collectors/browsing/ports.hpp"
+#include "shouwei/collectors/collector.hpp"
+#include "shouwei/common/sqlite.hpp"
+
+namespace shouwei::collectors::browsing {
+
+inline constexpr std::size_t kMaxProhibitedReported = 1000;
+
+struct BrowsingPorts {
+  std::unique_ptr<ProfileSource> profiles;
+  std::unique_ptr<HistoryCopier> copier;
+};
+
+// Applies the "browsing" migrations to `db` and returns the collector.
+// REQUIRES: db and categorizer outlive the collector; collect() is called from one thread.
+Result<std::unique_ptr<Collector>> make_browsing_collector(BrowsingPorts ports,
+                                                           sqlite::Database& db,
+                                                           const HostCategorizer& categorizer,
+                                                           BrowsingConfig config);
+
+}  // namespace shouwei::collectors::browsing
