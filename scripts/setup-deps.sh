@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   clang-14 clang-format-14 lld-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev
-  libssl-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 zlib1g-dev
+  libssl-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 zlib1g-dev liblz4-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev doctest-dev
   libblkid-dev libsystemd-dev libbenchmark-dev libpq-dev
   openssl iproute2 procps
