@@ -1,4 +1,4 @@
-// The two ways the Linux source learns network interfaces (see docs/inventory.md):
+// The two ways the Linux source learns network interfaces (see collectors/inventory/README.md):
 //  - the live host: getifaddrs(3), i.e. rtnetlink, the same source `ip addr` reads;
 //  - any other root: the files under it, /sys/class/net/<name>/{address,flags} and
 //    /proc/net/if_inet6. The kernel exports no per-interface IPv4 address file, so IPv4 is

@@ -2,6 +2,7 @@
 // the error) it was given, and counts the reads.
 #pragma once
 
+#include <optional>
 #include <utility>
 
 #include "shouwei/collectors/inventory/inventory_source.hpp"
@@ -10,16 +11,19 @@ namespace shouwei::collectors {
 
 class FakeInventorySource final : public InventorySource {
  public:
-  explicit FakeInventorySource(Result<InventoryFacts> scripted) : scripted_(std::move(scripted)) {}
+  explicit FakeInventorySource(InventoryFacts facts) : facts_(std::move(facts)) {}
+  explicit FakeInventorySource(Error error) : error_(std::move(error)) {}
 
   Result<InventoryFacts> read() override {
     ++reads_;
-    return scripted_;
+    if (error_) return fail(*error_);
+    return facts_;
   }
   int reads() const noexcept { return reads_; }
 
  private:
-  Result<InventoryFacts> scripted_;
+  InventoryFacts facts_;
+  std::optional<Error> error_;
   int reads_ = 0;
 };
 

@@ -25,7 +25,7 @@ class InventorySource {
 // linked through shouwei_platform). The root is copied; the source may outlive the argument.
 // On Linux, the host root ("/") is read with live system calls where files do not carry the
 // fact (uname, getifaddrs); any other root is read only from files under it. See
-// docs/inventory.md for where every fact comes from.
+// collectors/inventory/README.md for where every fact comes from.
 std::unique_ptr<InventorySource> make_inventory_source(const RootFs& root);
 
 }  // namespace shouwei::collectors
