@@ -5,6 +5,7 @@
 #include "shouwei/agent/collector_registry.hpp"
 #include "shouwei/agent/commands.hpp"
 #include "shouwei/agent/device_identity.hpp"
+#include "shouwei/agent/service.hpp"
 #include "shouwei/common/exit_codes.hpp"
 #include "shouwei/common/json_print.hpp"
 
@@ -45,6 +46,14 @@ int command_pubkey(const GlobalOptions& options) {
   if (!runtime) return report(runtime.error());
   std::cout << runtime->device_key.public_key().to_pem();
   return kExitOk;
+}
+
+int command_run(const GlobalOptions& options, bool once) {
+  auto runtime = open_runtime(options);
+  if (!runtime) return report(runtime.error());
+  auto service = AgentService::create(*runtime);
+  if (!service) return report(service.error());
+  return once ? (*service)->run_once() : (*service)->run_forever();
 }
 
 }  // namespace shouwei::agent

@@ -1,4 +1,6 @@
 // shouwei-agent: the endpoint agent. `snapshot` and `pubkey` for inspection; `run` is the service.
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 
 #include "shouwei/agent/commands.hpp"
@@ -21,6 +23,9 @@ int main(int argc, char** argv) {
   auto* snapshot = app.add_subcommand("snapshot", "print this PC's signed snapshot (DSSE envelope)");
   snapshot->add_flag("--payload", payload_only, "print the decoded payload, indented, instead");
   auto* pubkey = app.add_subcommand("pubkey", "print the device public key (PEM)");
+  bool once = false;
+  auto* run = app.add_subcommand("run", "run the agent service (enroll, snapshot every interval, upload)");
+  run->add_flag("--once", once, "one cycle: enroll if needed, snapshot, upload all pending; exit 7 if anything is left unsent");
 
   try {
     app.parse(argc, argv);
@@ -32,5 +37,12 @@ int main(int argc, char** argv) {
 
   if (snapshot->parsed()) return agent::command_snapshot(options, payload_only);
   if (pubkey->parsed()) return agent::command_pubkey(options);
+  if (run->parsed()) {
+    // Under systemd (or any service manager exporting these), log to the journal.
+    if (std::getenv("INVOCATION_ID") != nullptr || std::getenv("JOURNAL_STREAM") != nullptr) {
+      options.log_destination = LogDestination::system_journal;
+    }
+    return agent::command_run(options, once);
+  }
   return kExitUsage;
 }

@@ -62,6 +62,24 @@ boost::json::object SnapshotBuilder::build(const collectors::CollectContext& con
   return payload;
 }
 
+boost::json::object SnapshotBuilder::ack_markers() const {
+  boost::json::object markers;
+  for (const auto& collector : collectors_) {
+    if (auto marker = collector->ack_marker()) markers[collector->section()] = *marker;
+  }
+  return markers;
+}
+
+Result<void> SnapshotBuilder::acknowledge(const boost::json::object& markers) {
+  for (const auto& collector : collectors_) {
+    const auto* marker = markers.if_contains(collector->section());
+    if (marker != nullptr && marker->is_string()) {
+      SHOUWEI_TRY_VOID(collector->acknowledge(marker->get_string()));
+    }
+  }
+  return {};
+}
+
 Result<SignedSnapshot> sign_snapshot(const boost::json::object& payload, const PrivateKey& key) {
   SignedSnapshot out;
   SHOUWEI_TRY(out.payload, json::canonicalize(boost::json::value(payload)));

@@ -13,4 +13,8 @@ int command_snapshot(const GlobalOptions& options, bool payload_only);
 // Prints the device public key (PEM), generating the device key at first use.
 int command_pubkey(const GlobalOptions& options);
 
+// The service: enroll at first start, snapshot every interval, upload. With once: one cycle,
+// exiting kExitPending when anything is left unsent.
+int command_run(const GlobalOptions& options, bool once);
+
 }  // namespace shouwei::agent

@@ -40,6 +40,12 @@ class SnapshotBuilder {
   // {"error": "..."} for its section; the payload is always produced.
   boost::json::object build(const collectors::CollectContext& context, const SnapshotHeader& header) const;
 
+  // {section: marker} of what the last build() included from local stores (see
+  // Collector::ack_marker); queued with the snapshot.
+  boost::json::object ack_markers() const;
+  // Passes each marker to its collector once the server acknowledged the snapshot.
+  Result<void> acknowledge(const boost::json::object& markers);
+
  private:
   std::vector<std::unique_ptr<collectors::Collector>> collectors_;
   ComplianceEvaluator compliance_;
