@@ -9,12 +9,14 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 zlib1g-dev liblz4-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev doctest-dev
-  libblkid-dev libsystemd-dev libbenchmark-dev libpq-dev
+  libblkid-dev libsystemd-dev libbenchmark-dev libpq-dev libxxhash-dev
   openssl iproute2 procps
 )
 if [[ "${1:-}" == "--tests" ]]; then
   # Independent implementations and real formats the tests check against.
   packages+=(python3 python3-cryptography python3-jsonschema)
+  # bench/categories/run.sh compares the categoriser with squidGuard 1.6.
+  packages+=(squidguard)
 fi
 if [[ -n "${SHOUWEI_EXTRA_PACKAGES:-}" ]]; then
   read -r -a extra <<<"${SHOUWEI_EXTRA_PACKAGES}"
