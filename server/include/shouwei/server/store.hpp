@@ -1,0 +1,201 @@
+// The server's storage, behind one interface so that the embedded SQLite store and the coming
+// PostgreSQL store are interchangeable. SQL and its dialect stay inside the implementations.
+//
+// Thread-safety: every method may be called from any thread; an implementation serializes
+// what it must. Each mutating method is atomic: it either happens completely or not at all
+// (a crash in the middle leaves no half-written snapshot, device or audit entry).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shouwei/common/clock.hpp"
+#include "shouwei/common/result.hpp"
+
+namespace shouwei::server {
+
+enum class Role { viewer, admin };
+std::string_view to_string(Role role) noexcept;
+
+struct TokenRecord {
+  std::int64_t id = 0;
+  Role role = Role::viewer;
+  std::optional<TimePoint> revoked_at;
+};
+
+struct SecretRecord {
+  std::int64_t id = 0;
+  std::string group;
+  bool one_time = false;
+  std::optional<std::string> used_by;  // device_id that consumed a one-time secret
+  std::optional<TimePoint> revoked_at;
+};
+
+struct NewDevice {
+  std::string device_id;  // keyid of the public key
+  std::string public_key_pem;
+  std::string key_algorithm;
+  std::string inventory_json;  // canonical JSON of the inventory the agent sent ("{}" if none)
+  std::optional<std::string> hostname;
+};
+
+enum class EnrollOutcome {
+  enrolled,          // a new device row
+  already_enrolled,  // the same key enrolled before; nothing changed
+  bad_secret,        // unknown, revoked, or one-time and used by another key
+  device_revoked,    // this key belongs to a revoked device
+};
+
+struct EnrollResult {
+  EnrollOutcome outcome = EnrollOutcome::bad_secret;
+  std::string group;  // the device's group when enrolled / already_enrolled
+};
+
+struct DeviceRecord {
+  std::string device_id;
+  std::string group;
+  std::string public_key_pem;
+  std::string key_algorithm;
+  TimePoint enrolled_at;
+  std::optional<TimePoint> revoked_at;
+};
+
+struct ComplianceCheck {
+  std::string id;
+  std::string title;
+  std::string result;  // pass | fail | unknown
+  std::string detail;
+};
+
+struct SnapshotEvent {
+  std::string source;               // section name (usb, browsing...) or "server"
+  std::optional<std::string> type;  // the event's "type" or "kind" when it has one
+  std::string detail_json;          // the event object, canonical JSON
+};
+
+// A verified, validated snapshot ready to be stored.
+struct NewSnapshot {
+  std::string device_id;
+  std::int64_t seq = 0;
+  std::string envelope;        // bytes exactly as received (after gzip decoding)
+  std::string payload_sha256;  // hex; identifies "the same snapshot" on retries
+  TimePoint taken_at;
+  TimePoint received_at;
+  std::string zone;
+  std::optional<std::string> hostname;
+  std::string compliance;  // overall: fail if any check fails, else unknown if any, else pass
+  std::vector<ComplianceCheck> checks;
+  std::vector<SnapshotEvent> events;
+};
+
+enum class IngestOutcome { stored, duplicate, seq_conflict };
+
+struct IngestResult {
+  IngestOutcome outcome = IngestOutcome::stored;
+  std::int64_t snapshot_id = 0;  // for stored and duplicate
+};
+
+struct EndpointFilter {
+  std::optional<std::string> zone;
+  std::optional<std::string> group;
+  std::optional<TimePoint> seen_after;   // last_seen >= it
+  std::optional<TimePoint> seen_before;  // last_seen < it, or never seen
+};
+
+struct EndpointRecord {
+  DeviceRecord device;
+  std::optional<std::string> hostname;
+  std::optional<std::string> zone;
+  std::optional<TimePoint> last_seen;
+  std::optional<std::int64_t> last_seq;
+  std::optional<TimePoint> last_taken_at;
+  std::optional<std::int64_t> last_snapshot_id;
+  std::string reported_compliance = "unknown";
+};
+
+struct SnapshotSummary {
+  std::int64_t snapshot_id = 0;
+  std::int64_t seq = 0;
+  TimePoint taken_at;
+  TimePoint received_at;
+  std::string zone;
+  std::string compliance;
+};
+
+struct EventRecord {
+  std::int64_t id = 0;
+  std::string device_id;
+  std::optional<std::int64_t> snapshot_id;
+  TimePoint received_at;
+  SnapshotEvent event;
+};
+
+struct AuditEntry {
+  std::int64_t id = 0;
+  TimePoint at;
+  std::string actor;   // "token:<id>" or "cli"
+  std::string action;  // "token.create", "secret.create", "secret.revoke", "device.revoke"
+  std::string target;
+  std::string detail;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Cheap round trip to the database, for /healthz.
+  virtual Result<void> ping() = 0;
+
+  // Console tokens and enrollment secrets are looked up by the SHA-256 (hex) of their text;
+  // the text itself is never stored. Each create also appends `audit` atomically with it.
+  virtual Result<std::int64_t> create_token(const std::string& token_hash, Role role, TimePoint at,
+                                            const AuditEntry& audit) = 0;
+  virtual Result<std::optional<TokenRecord>> find_token(const std::string& token_hash) = 0;
+  virtual Result<std::int64_t> create_secret(const std::string& secret_hash,
+                                             const std::string& group, bool one_time, TimePoint at,
+                                             const AuditEntry& audit) = 0;
+  // false when no such secret exists.
+  virtual Result<bool> revoke_secret(std::int64_t secret_id, TimePoint at,
+                                     const AuditEntry& audit) = 0;
+
+  // Atomically: checks the secret, and enrolls the device unless its key is already enrolled
+  // (then nothing changes). A one-time secret is consumed by the first key enrolled with it and
+  // stays valid for that key only.
+  virtual Result<EnrollResult> enroll(const std::string& secret_hash, const NewDevice& device,
+                                      TimePoint at) = 0;
+  virtual Result<std::optional<DeviceRecord>> find_device(const std::string& device_id) = 0;
+  // false when no such device exists. Revoking twice keeps the first time.
+  virtual Result<bool> revoke_device(const std::string& device_id, TimePoint at,
+                                     const AuditEntry& audit) = 0;
+
+  // Atomically applies the per-device seq rule: a seq above every stored one is stored; a seq
+  // already stored with the same payload_sha256 is a duplicate (nothing written); anything
+  // else is a seq_conflict (nothing written).
+  virtual Result<IngestResult> store_snapshot(const NewSnapshot& snapshot) = 0;
+
+  virtual Result<std::vector<EndpointRecord>> list_endpoints(const EndpointFilter& filter) = 0;
+  virtual Result<std::optional<EndpointRecord>> get_endpoint(const std::string& device_id) = 0;
+  // The checks of a snapshot, in the order the agent sent them.
+  virtual Result<std::vector<ComplianceCheck>> snapshot_checks(std::int64_t snapshot_id) = 0;
+  // Newest first.
+  virtual Result<std::vector<SnapshotSummary>> list_snapshots(const std::string& device_id,
+                                                              int limit) = 0;
+  // The envelope bytes exactly as received.
+  virtual Result<std::optional<std::string>> get_envelope(std::int64_t snapshot_id) = 0;
+  // Oldest first, received_at >= since.
+  virtual Result<std::vector<EventRecord>> list_events(TimePoint since, int limit) = 0;
+
+  virtual Result<void> append_audit(const AuditEntry& entry) = 0;
+  // Newest first.
+  virtual Result<std::vector<AuditEntry>> list_audit(int limit) = 0;
+};
+
+// The embedded store: one SQLite file in WAL mode, schema migrations under component "server".
+// Safe to open the same file from the running server and from the command line at once.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path);
+
+}  // namespace shouwei::server
