@@ -40,6 +40,8 @@ class StrictHandler {
   // Set when parsing stopped at a repeated key.
   bool found_duplicate() const { return found_duplicate_; }
   const std::string& duplicate_key() const { return duplicate_key_; }
+  // Set when parsing stopped at a number no double can hold.
+  const std::string& bad_number() const { return bad_number_; }
 
   bool on_document_begin(bj::error_code&) { return true; }
   bool on_document_end(bj::error_code&) { return true; }
@@ -81,16 +83,33 @@ class StrictHandler {
     key_.clear();
     return true;
   }
-  bool on_number_part(bj::string_view, bj::error_code&) { return true; }
+  bool on_number_part(bj::string_view s, bj::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
   bool on_int64(std::int64_t i, bj::string_view, bj::error_code&) {
+    number_.clear();
     stack_.push_int64(i);
     return true;
   }
   bool on_uint64(std::uint64_t u, bj::string_view, bj::error_code&) {
+    number_.clear();
     stack_.push_uint64(u);
     return true;
   }
-  bool on_double(double d, bj::string_view, bj::error_code&) {
+  // Boost.JSON 1.81 converts some decimals one ulp off (333333333.33333329 of RFC 8785's
+  // example), which would change the signed bytes; the text is converted again with
+  // std::from_chars, which rounds correctly, and magnitudes beyond a double are refused.
+  bool on_double(double, bj::string_view s, bj::error_code& ec) {
+    number_.append(s.data(), s.size());
+    double d = 0;
+    auto [end, err] = std::from_chars(number_.data(), number_.data() + number_.size(), d);
+    if (err != std::errc() || end != number_.data() + number_.size() || !std::isfinite(d)) {
+      bad_number_ = number_.substr(0, 64);
+      ec = bj::error::exponent_overflow;
+      return false;
+    }
+    number_.clear();
     stack_.push_double(d);
     return true;
   }
@@ -110,7 +129,9 @@ class StrictHandler {
   bj::value_stack stack_;
   std::vector<std::unordered_set<std::string>> keys_;  // keys seen, per open object
   std::string key_;                                    // the key being assembled
+  std::string number_;                                 // the text of the number being parsed
   std::string duplicate_key_;
+  std::string bad_number_;
   bool found_duplicate_ = false;
 };
 

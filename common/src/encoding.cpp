@@ -81,7 +81,7 @@ Result<std::string> base64_decode(std::string_view text) {
     rest.remove_prefix(n);
   }
   // EVP_DecodeBlock writes a zero byte for every '=' of the final quantum.
-  out.resize(out.size() - padding - missing);
+  out.resize(out.size() - missing);  // the zero bytes EVP_DecodeBlock wrote for the padding
   return out;
 }
 

@@ -6,6 +6,10 @@
 namespace shouwei {
 namespace fs = std::filesystem;
 
+namespace {
+constexpr int kMaxSymlinkHops = 40;  // the kernel's limit (MAXSYMLINKS)
+}  // namespace
+
 RootFs::RootFs(fs::path root) : root_(std::move(root)) {
   std::error_code ec;
   auto canonical = fs::weakly_canonical(root_, ec);
@@ -34,16 +38,18 @@ fs::path RootFs::resolve(std::string_view system_path) const {
     for (const auto& r : resolved) host /= r;
     host /= part;
     std::error_code ec;
-    if (hops < 40 && fs::is_symlink(fs::symlink_status(host, ec))) {
+    if (fs::is_symlink(fs::symlink_status(host, ec))) {
+      // A link we cannot expand must not reach the OS either: opening it would let the kernel
+      // follow it from the host's "/" (an image's /etc/passwd -> /etc/passwd loop would read
+      // the host's file). Resolution fails instead, like the kernel's ELOOP.
+      if (++hops > kMaxSymlinkHops) return {};
       auto target = fs::read_symlink(host, ec);
-      if (!ec) {
-        ++hops;
-        std::vector<std::string> parts;
-        for (const auto& t : target.relative_path()) parts.push_back(t.string());
-        if (target.is_absolute()) resolved.clear();
-        for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
-        continue;
-      }
+      if (ec) return {};
+      std::vector<std::string> parts;
+      for (const auto& t : target.relative_path()) parts.push_back(t.string());
+      if (target.is_absolute()) resolved.clear();
+      for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
+      continue;
     }
     resolved.push_back(std::move(part));
   }
@@ -53,18 +59,26 @@ fs::path RootFs::resolve(std::string_view system_path) const {
 }
 
 Result<std::string> RootFs::read(std::string_view system_path, std::size_t max_bytes) const {
-  return read_file(resolve(system_path), max_bytes);
+  fs::path host = resolve(system_path);
+  if (host.empty()) {
+    return fail(Errc::not_found, (root_ / fs::path(system_path).relative_path()).string() +
+                                     ": cannot resolve: too many levels of symbolic links");
+  }
+  return read_file(host, max_bytes);
 }
 
 bool RootFs::exists(std::string_view system_path) const {
   std::error_code ec;
-  return fs::exists(resolve(system_path), ec);
+  fs::path host = resolve(system_path);
+  return !host.empty() && fs::exists(host, ec);
 }
 
 std::vector<std::string> RootFs::list(std::string_view system_path) const {
   std::vector<std::string> names;
   std::error_code ec;
-  for (fs::directory_iterator it(resolve(system_path), ec), end; !ec && it != end; it.increment(ec)) {
+  fs::path host = resolve(system_path);
+  if (host.empty()) return names;
+  for (fs::directory_iterator it(host, ec), end; !ec && it != end; it.increment(ec)) {
     names.push_back(it->path().filename().string());
   }
   std::sort(names.begin(), names.end());

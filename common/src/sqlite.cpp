@@ -8,24 +8,35 @@ namespace {
 Errc map_code(int rc) {
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
-    case SQLITE_CORRUPT: return Errc::corrupt;
+    case SQLITE_CORRUPT:
+      return Errc::corrupt;
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_READONLY:
-    case SQLITE_AUTH: return Errc::permission_denied;
+    case SQLITE_AUTH:
+      return Errc::permission_denied;
     case SQLITE_FULL:
-    case SQLITE_IOERR: return Errc::io;
-    case SQLITE_CONSTRAINT: return Errc::conflict;
+    case SQLITE_IOERR:
+      return Errc::io;
+    case SQLITE_CONSTRAINT:
+      return Errc::conflict;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Errc::unavailable;
-    case SQLITE_TOOBIG: return Errc::limit_exceeded;
-    default: return Errc::internal;
+    case SQLITE_LOCKED:
+      return Errc::unavailable;
+    case SQLITE_TOOBIG:
+      return Errc::limit_exceeded;
+    default:
+      return Errc::internal;
   }
 }
 }  // namespace
 
-void Statement::Finalizer::operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-void Database::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+void Statement::Finalizer::operator()(sqlite3_stmt* s) const noexcept {
+  sqlite3_finalize(s);
+}
+void Database::Closer::operator()(sqlite3* db) const noexcept {
+  sqlite3_close_v2(db);
+}
 
 Statement::~Statement() = default;
 
@@ -89,8 +100,12 @@ void Statement::reset() {
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }
-std::int64_t Statement::get_int64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
-double Statement::get_double(int column) const { return sqlite3_column_double(stmt_.get(), column); }
+std::int64_t Statement::get_int64(int column) const {
+  return sqlite3_column_int64(stmt_.get(), column);
+}
+double Statement::get_double(int column) const {
+  return sqlite3_column_double(stmt_.get(), column);
+}
 std::string Statement::get_text(int column) const {
   const void* data = sqlite3_column_blob(stmt_.get(), column);
   int n = sqlite3_column_bytes(stmt_.get(), column);
@@ -141,7 +156,8 @@ Result<Database> Database::open(const std::filesystem::path& path, OpenOptions o
                 path.string() + ": not a usable SQLite database (" + r.error().message + ")");
   }
   if (!options.read_only && options.wal) {
-    SHOUWEI_TRY_VOID(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"));
+    SHOUWEI_TRY_VOID(
+        db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"));
   }
   return db;
 }
@@ -165,12 +181,17 @@ Result<Statement> Database::prepare(std::string_view sql) {
   return Statement(this, stmt);
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
-int Database::changes() const { return sqlite3_changes(db_.get()); }
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_.get());
+}
+int Database::changes() const {
+  return sqlite3_changes(db_.get());
+}
 
 Result<int> Database::migration_version(std::string_view component) {
-  SHOUWEI_TRY_VOID(exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations(component TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
+  SHOUWEI_TRY_VOID(
+      exec("CREATE TABLE IF NOT EXISTS schema_migrations(component TEXT PRIMARY KEY, version "
+           "INTEGER NOT NULL)"));
   SHOUWEI_TRY(auto stmt, prepare("SELECT version FROM schema_migrations WHERE component = ?"));
   stmt.bind(1, component);
   SHOUWEI_TRY(bool has_row, stmt.step());
@@ -188,9 +209,14 @@ Result<void> Database::apply_migrations(std::string_view component,
   }
   for (std::size_t i = static_cast<std::size_t>(current); i < steps.size(); ++i) {
     SHOUWEI_TRY(auto tx, Transaction::begin(*this));
+    // Re-read under the write lock: another process may have applied this step since we
+    // looked, and running a CREATE TABLE twice would fail.
+    SHOUWEI_TRY(int applied, migration_version(component));
+    if (applied > static_cast<int>(i)) continue;  // the transaction rolls back, nothing changed
     SHOUWEI_TRY_VOID(exec(steps[i]));
-    SHOUWEI_TRY(auto upsert, prepare("INSERT INTO schema_migrations(component, version) VALUES(?, ?) "
-                                     "ON CONFLICT(component) DO UPDATE SET version = excluded.version"));
+    SHOUWEI_TRY(auto upsert,
+                prepare("INSERT INTO schema_migrations(component, version) VALUES(?, ?) "
+                        "ON CONFLICT(component) DO UPDATE SET version = excluded.version"));
     upsert.bind(1, component).bind(2, static_cast<std::int64_t>(i + 1));
     SHOUWEI_TRY_VOID(upsert.run());
     SHOUWEI_TRY_VOID(tx.commit());

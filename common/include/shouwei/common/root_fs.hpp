@@ -23,7 +23,8 @@ class RootFs {
   bool is_host_root() const noexcept { return host_root_; }
 
   // Maps an absolute in-system path ("/etc/os-release") to the host path to open, following
-  // symlinks within the root (at most 40 hops, like the kernel). Never leaves the root.
+  // symlinks within the root (at most 40 hops, like the kernel). Never leaves the root: returns
+  // an empty path when a link loops or cannot be read, so that nothing is opened.
   std::filesystem::path resolve(std::string_view system_path) const;
 
   Result<std::string> read(std::string_view system_path,
