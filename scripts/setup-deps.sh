@@ -15,6 +15,8 @@ packages=(
 if [[ "${1:-}" == "--tests" ]]; then
   # Independent implementations and real formats the tests check against.
   packages+=(python3 python3-cryptography python3-jsonschema)
+  # tests/usb makes FAT32 disk images with a real MBR (mkfs.vfat, sfdisk).
+  packages+=(dosfstools fdisk)
   # bench/categories/run.sh compares the categoriser with squidGuard 1.6.
   packages+=(squidguard)
 fi
