@@ -5,7 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include "shouwei/collectors/inventory/inventory_collector.hpp"
-#include "utf8_text.hpp"
+#include "shouwei/common/utf8.hpp"
 
 namespace shouwei::collectors {
 namespace json = boost::json;

@@ -114,9 +114,10 @@ TEST_CASE("os-release: /etc symlink resolved inside the root; /usr/lib fallback"
 
 TEST_CASE("damaged tree: bad files give nulls and warnings naming them, good lines survive") {
   const auto s = section_of("garbage");
-  for (const auto& [key, value] : s.at("os").as_object()) {
-    CAPTURE(std::string(key));
-    CHECK(value.is_null());
+  for (const auto& member : s.at("os").as_object()) {
+    const std::string key(member.key());
+    CAPTURE(key);
+    CHECK(member.value().is_null());
   }
   CHECK(any_warning_contains(s, "/etc/os-release: no KEY=value assignment"));
   CHECK(s.at("boot_time").is_null());

@@ -79,9 +79,10 @@ TEST_CASE("facts that were not found are null, never empty strings or guesses") 
     CAPTURE(key);
     CHECK(section.at(key).is_null());
   }
-  for (const auto& [key, value] : section.at("os").as_object()) {
-    CAPTURE(std::string(key));
-    CHECK(value.is_null());
+  for (const auto& member : section.at("os").as_object()) {
+    const std::string key(member.key());
+    CAPTURE(key);
+    CHECK(member.value().is_null());
   }
   CHECK(section.at("warnings").as_array().empty());
 }

@@ -1,8 +1,8 @@
-#include "utf8_text.hpp"
+#include "shouwei/common/utf8.hpp"
 
 #include <cstdint>
 
-namespace shouwei::collectors {
+namespace shouwei {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
@@ -55,4 +55,4 @@ std::string to_valid_utf8(std::string_view bytes) {
   return out;
 }
 
-}  // namespace shouwei::collectors
+}  // namespace shouwei
