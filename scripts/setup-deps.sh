@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   clang-14 clang-format-14 lld-14 libclang-rt-14-dev
-  libboost1.81-dev libboost-json1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 zlib1g-dev liblz4-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev doctest-dev
   libblkid-dev libsystemd-dev libbenchmark-dev libpq-dev libxxhash-dev
@@ -19,6 +19,8 @@ if [[ "${1:-}" == "--tests" ]]; then
   packages+=(dosfstools fdisk)
   # bench/categories/run.sh compares the categoriser with squidGuard 1.6.
   packages+=(squidguard)
+  # tests/browsing drives real headless browsers (drive_browser.py speaks CDP / WebDriver BiDi).
+  packages+=(chromium firefox-esr python3-websocket)
 fi
 if [[ -n "${SHOUWEI_EXTRA_PACKAGES:-}" ]]; then
   read -r -a extra <<<"${SHOUWEI_EXTRA_PACKAGES}"

@@ -77,7 +77,7 @@ class BrowsingCollector final : public Collector {
       status["error"] = result.error().message;
       return status;
     }
-    status["new_visits"] = result->visits.size();
+    status["new_visits"] = static_cast<std::int64_t>(result->visits.size());
     status["suspect_times"] = result->suspect_times;
     status["more"] = result->more;
     return status;
@@ -86,11 +86,7 @@ class BrowsingCollector final : public Collector {
   Result<HistoryRead> read_and_log(const RootFs& root, const BrowserProfile& profile,
                                    TimePoint now) {
     SHOUWEI_TRY(HistoryCopy copy, ports_.copier->copy(root, profile));
-    sqlite::OpenOptions options;
-    options.create = false;
-    options.read_only = true;
-    options.wal = false;
-    SHOUWEI_TRY(auto history, sqlite::Database::open(copy.database(), options));
+    SHOUWEI_TRY(auto history, open_history_copy(copy.database()));
     SHOUWEI_TRY(HistoryCursor cursor, load_cursor(db_, profile.directory));
     SHOUWEI_TRY(HistoryRead read, read_history(history, profile.engine, cursor, now));
 
@@ -185,12 +181,25 @@ class BrowsingCollector final : public Collector {
     section["tamper"] = std::move(tamper);
     section["warnings"] = to_array(config_.warnings);
 
-    WindowMark next{now, last_visit_row, events.empty() ? mark.event_row : events.back().id};
-    SHOUWEI_TRY_VOID(save_window_mark(db_, next));
+    pending_ = WindowMark{now, last_visit_row, events.empty() ? mark.event_row : events.back().id};
     return section;
   }
 
+  std::optional<std::string> ack_marker() const override {
+    if (!pending_) return std::nullopt;
+    return encode_window_mark(*pending_);
+  }
+
+  Result<void> acknowledge(std::string_view marker) override {
+    SHOUWEI_TRY(WindowMark acked, decode_window_mark(marker));
+    SHOUWEI_TRY(WindowMark current, load_window_mark(db_));
+    // An older snapshot acknowledged late must not move the window backwards.
+    if (acked.visit_row < current.visit_row || acked.event_row < current.event_row) return {};
+    return save_window_mark(db_, acked);
+  }
+
   BrowsingPorts ports_;
+  std::optional<WindowMark> pending_;
   sqlite::Database& db_;
   const HostCategorizer& categorizer_;
   BrowsingConfig config_;

@@ -1,6 +1,7 @@
 #include "shouwei/collectors/browsing/browsing_log.hpp"
 
 #include <array>
+#include <charconv>
 
 namespace shouwei::collectors::browsing {
 namespace {
@@ -182,6 +183,37 @@ Result<WindowMark> load_window_mark(sqlite::Database& db) {
   if (to) mark.to = from_unix_seconds(*to);
   mark.visit_row = visit_row.value_or(0);
   mark.event_row = event_row.value_or(0);
+  return mark;
+}
+
+std::string encode_window_mark(const WindowMark& mark) {
+  return "browsing/v1 " + std::to_string(mark.to ? to_unix_seconds(*mark.to) : -1) + " " +
+         std::to_string(mark.visit_row) + " " + std::to_string(mark.event_row);
+}
+
+Result<WindowMark> decode_window_mark(std::string_view marker) {
+  constexpr std::string_view kPrefix = "browsing/v1 ";
+  auto bad = [&] {
+    return fail(Errc::parse,
+                "browsing acknowledgement marker: malformed \"" + std::string(marker) + "\"");
+  };
+  if (!marker.starts_with(kPrefix)) return bad();
+  marker.remove_prefix(kPrefix.size());
+  std::int64_t numbers[3] = {};
+  for (int i = 0; i < 3; ++i) {
+    auto [ptr, ec] = std::from_chars(marker.data(), marker.data() + marker.size(), numbers[i]);
+    if (ec != std::errc() || numbers[i] < (i == 0 ? -1 : 0)) return bad();
+    marker.remove_prefix(static_cast<std::size_t>(ptr - marker.data()));
+    if (i < 2) {
+      if (!marker.starts_with(' ')) return bad();
+      marker.remove_prefix(1);
+    }
+  }
+  if (!marker.empty()) return bad();
+  WindowMark mark;
+  if (numbers[0] >= 0) mark.to = from_unix_seconds(numbers[0]);
+  mark.visit_row = numbers[1];
+  mark.event_row = numbers[2];
   return mark;
 }
 

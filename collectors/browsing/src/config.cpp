@@ -64,7 +64,7 @@ Result<BrowsingConfig> parse_browsing_config(const toml::table* section) {
         spdlog::warn("{}", config.warnings.back());
         config.retention_days = kMinRetentionDays;
       }
-    } else {
+    } else if (name != "category_map") {
       return fail(Errc::invalid_argument, field + ": unknown key");
     }
   }

@@ -62,11 +62,14 @@ Result<Totals> totals(sqlite::Database& db, const EngineSql& sql) {
   return Totals{stmt.get_int64(0), stmt.get_int64(1)};
 }
 
-Result<std::int64_t> count_recent_upto(sqlite::Database& db, const EngineSql& sql,
-                                       std::int64_t max_id, std::int64_t since_raw) {
-  SHOUWEI_TRY(auto stmt, db.prepare(std::string("SELECT count(*) FROM ") + sql.visits +
-                                    " WHERE id <= ?1 AND " + sql.time_column + " >= ?2"));
-  stmt.bind(1, max_id).bind(2, since_raw);
+// Visits the cursor has seen that are still there: ids and times up to the cursor's (a visit
+// reusing an old id after a clear is newer than the cursor), recent ones only.
+Result<std::int64_t> count_seen(sqlite::Database& db, const EngineSql& sql,
+                                const HistoryCursor& cursor) {
+  SHOUWEI_TRY(auto stmt,
+              db.prepare(std::string("SELECT count(*) FROM ") + sql.visits +
+                         " WHERE id <= ?1 AND " + sql.time_column + " BETWEEN ?2 AND ?3"));
+  stmt.bind(1, cursor.last_visit_id).bind(2, cursor.recent_since).bind(3, cursor.last_visit_time);
   SHOUWEI_TRY(bool row, stmt.step());
   return row ? stmt.get_int64(0) : 0;
 }
@@ -107,6 +110,15 @@ std::optional<TimePoint> visit_time_from_raw(BrowserEngine engine, std::int64_t 
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(microseconds(*us)));
 }
 
+Result<sqlite::Database> open_history_copy(const std::filesystem::path& path) {
+  auto read_only = sqlite::Database::open(path, {.create = false, .read_only = true, .wal = false});
+  if (read_only.ok() || read_only.error().code != Errc::permission_denied) return read_only;
+  SHOUWEI_TRY(auto db,
+              sqlite::Database::open(path, {.create = false, .read_only = false, .wal = false}));
+  SHOUWEI_TRY_VOID(db.exec("PRAGMA query_only = ON"));
+  return db;
+}
+
 Result<HistoryRead> read_history(sqlite::Database& db, BrowserEngine engine,
                                  const HistoryCursor& cursor, TimePoint now,
                                  std::size_t max_visits) {
@@ -125,8 +137,7 @@ Result<HistoryRead> read_history(sqlite::Database& db, BrowserEngine engine,
   if (!first_read) {
     read.rewound =
         now_totals.max_id < cursor.last_visit_id || now_totals.max_time < cursor.last_visit_time;
-    SHOUWEI_TRY(std::int64_t still_there,
-                count_recent_upto(db, sql, cursor.last_visit_id, cursor.recent_since));
+    SHOUWEI_TRY(std::int64_t still_there, count_seen(db, sql, cursor));
     if (still_there < cursor.seen_count) read.removed = cursor.seen_count - still_there;
   }
 
@@ -150,7 +161,7 @@ Result<HistoryRead> read_history(sqlite::Database& db, BrowserEngine engine,
     if (!v.time) ++read.suspect_times;
   }
   next.recent_since = raw_from_time(engine, now - kRecentWindow);
-  SHOUWEI_TRY(next.seen_count, count_recent_upto(db, sql, next.last_visit_id, next.recent_since));
+  SHOUWEI_TRY(next.seen_count, count_seen(db, sql, next));
   read.cursor = next;
   return read;
 }

@@ -1,9 +1,15 @@
 // The browsing collector: reads every profile's new history visits, logs them locally with
 // their categories, and renders the "browsing" snapshot section for the window since the
-// previous snapshot.
+// previous acknowledged snapshot.
+//
+// Window and acknowledgement: collect() reports what was logged after the window mark and
+// offers ack_marker(); acknowledge(marker) (called by the agent once that snapshot is stored,
+// later once the server acknowledged it) moves the mark. Until then the same visits are
+// reported again in the next snapshot, so a lost snapshot loses no prohibited visit. The log
+// itself is kept for the retention period whatever is acknowledged.
 //
 // Section (JSON):
-//   window        {from: RFC 3339 | null (first snapshot), to: RFC 3339}
+//   window        {from: end of the last acknowledged window | null (none yet), to: now}
 //   retention_days
 //   visits        number of visits logged in the window
 //   by_category   {category: count} over the window's visits; a visit in no category counts

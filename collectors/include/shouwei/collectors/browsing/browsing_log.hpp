@@ -58,6 +58,10 @@ struct WindowMark {
   std::int64_t event_row = 0;
 };
 Result<WindowMark> load_window_mark(sqlite::Database& db);
+// The mark as the collector's acknowledgement marker ("browsing/v1 <to> <visit_row>
+// <event_row>") and back; decoding fails (Errc::parse) on anything else.
+std::string encode_window_mark(const WindowMark& mark);
+Result<WindowMark> decode_window_mark(std::string_view marker);
 Result<void> save_window_mark(sqlite::Database& db, const WindowMark& mark);
 
 // Calls `fn` for each visit logged after row `after_row`, in log order, without holding them all

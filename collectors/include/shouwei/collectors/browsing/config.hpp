@@ -29,6 +29,8 @@ struct BrowsingConfig {
 // A null section gives the defaults. retention_days below kMinRetentionDays is raised to it
 // with a warning. Fails naming the key ("browsing.retention_days: ...") on a wrong type, a
 // non-positive or absurd retention, an empty or malformed category name, or an unknown key.
+// The [browsing.category_map] subtable belongs to parse_category_map (categories) and is
+// skipped here.
 Result<BrowsingConfig> parse_browsing_config(const toml::table* section);
 
 }  // namespace shouwei::collectors::browsing

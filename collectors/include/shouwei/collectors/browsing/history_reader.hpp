@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <vector>
 
 #include "shouwei/collectors/browsing/types.hpp"
@@ -35,6 +36,12 @@ struct HistoryRead {
   std::int64_t suspect_times = 0;  // visits in `visits` whose time is absurd
   bool more = false;               // more than kMaxVisitsPerRead new visits: read again later
 };
+
+// Opens the private copy of a history database read-only. When the copy holds a hot journal
+// (the browser was mid-transaction while copied) a read-only connection cannot roll it back,
+// so the copy (ours, private) is opened read-write for SQLite to restore the last committed
+// state, and then put in query_only mode.
+Result<sqlite::Database> open_history_copy(const std::filesystem::path& path);
 
 // Reads the visits after `cursor` from an opened history database of `engine`. Fails naming the
 // database when it is not a history database of that engine (missing tables or columns).
