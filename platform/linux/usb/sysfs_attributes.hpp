@@ -17,8 +17,9 @@ inline constexpr std::size_t kMaxAttributeBytes = 4096;
 
 class SysfsDir {
  public:
-  // dir: in-system path ("/sys/devices/.../1-1").
-  SysfsDir(const RootFs& root, std::string dir) : root_(root), dir_(std::move(dir)) {}
+  // dir: in-system path ("/sys/devices/.../1-1"), resolved within the root once here.
+  SysfsDir(const RootFs& root, std::string dir)
+      : root_(root), dir_(std::move(dir)), host_dir_(root.resolve(dir_)) {}
 
   const std::string& path() const { return dir_; }
   std::string child(std::string_view name) const { return dir_ + "/" + std::string(name); }
@@ -38,6 +39,7 @@ class SysfsDir {
  private:
   const RootFs& root_;
   std::string dir_;
+  std::filesystem::path host_dir_;
 };
 
 // The in-system path ("/sys/devices/...") of a host path under root, symlinks resolved.
