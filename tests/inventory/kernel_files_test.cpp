@@ -21,6 +21,9 @@ TEST_CASE("btime from /proc/stat") {
   CHECK_FALSE(parse_btime("btime -5\n").has_value());
   CHECK_FALSE(parse_btime("btime 12x\n").has_value());
   CHECK_FALSE(parse_btime("btime 99999999999999999999999\n").has_value());
+  // Year 2528, found by fuzz_inventory_text: it overflowed TimePoint.
+  CHECK_FALSE(parse_btime("btime 17636832002\n").has_value());
+  CHECK(parse_btime("btime 4102444799\n") == from_unix_seconds(4102444799));
   CHECK_FALSE(parse_btime("nobtime 5\n").has_value());
 }
 

@@ -68,8 +68,11 @@ std::optional<TimePoint> parse_btime(std::string_view proc_stat) {
   for_each_line(proc_stat, [&](std::string_view line) {
     const auto f = fields_of(line);
     if (out || f.size() != 2 || f[0] != "btime") return;
-    if (const auto s = parse_number<std::int64_t>(f[1], 10); s && *s > 0)
+    // Beyond 2100 the value is damage, not a boot time (and it would overflow TimePoint).
+    constexpr std::int64_t kLatest = 4102444800;  // 2100-01-01T00:00:00Z
+    if (const auto s = parse_number<std::int64_t>(f[1], 10); s && *s > 0 && *s < kLatest) {
       out = from_unix_seconds(*s);
+    }
   });
   return out;
 }

@@ -17,8 +17,8 @@ namespace shouwei::platform {
 // (/proc/sys/kernel/hostname, /proc/sys/kernel/osrelease, /etc/hostname). nullopt if none.
 std::optional<std::string> first_value_line(std::string_view text);
 
-// The boot time from /proc/stat's "btime <seconds since the epoch>" line; nullopt if missing
-// or not a number.
+// The boot time from /proc/stat's "btime <seconds since the epoch>" line; nullopt if missing,
+// not a number, or not between 1970 and 2100.
 std::optional<TimePoint> parse_btime(std::string_view proc_stat);
 
 // A link-layer address as sysfs writes it (/sys/class/net/*/address): colon-separated hex
