@@ -5,7 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include "shouwei/collectors/usb/usb_collector.hpp"
-#include "utf8_text.hpp"
+#include "shouwei/common/utf8.hpp"
 
 namespace shouwei::collectors::usb {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 namespace json = boost::json;
 
 json::value text(const std::optional<std::string>& s) {
-  return s ? json::value(valid_utf8(*s)) : json::value(nullptr);
+  return s ? json::value(to_valid_utf8(*s)) : json::value(nullptr);
 }
 
 // Ids and classes as lsusb and USBGuard print them ("0781", "08"), fixed width lowercase hex.
@@ -46,7 +46,7 @@ void put_file_system(json::object& o, const FileSystemInfo& fs) {
 
 json::object to_json(const UsbInterface& i) {
   json::object o;
-  o["name"] = valid_utf8(i.name);
+  o["name"] = to_valid_utf8(i.name);
   o["class"] = hex(i.interface_class, 2);
   o["subclass"] = hex(i.interface_subclass, 2);
   o["protocol"] = hex(i.interface_protocol, 2);
@@ -57,7 +57,7 @@ json::object to_json(const UsbInterface& i) {
 
 json::object to_json(const Partition& p) {
   json::object o;
-  o["name"] = valid_utf8(p.name);
+  o["name"] = to_valid_utf8(p.name);
   o["start_bytes"] = number(p.start_bytes);
   o["size_bytes"] = number(p.size_bytes);
   put_file_system(o, p.file_system);
@@ -66,7 +66,7 @@ json::object to_json(const Partition& p) {
 
 json::object to_json(const BlockDevice& b) {
   json::object o;
-  o["name"] = valid_utf8(b.name);
+  o["name"] = to_valid_utf8(b.name);
   o["size_bytes"] = number(b.size_bytes);
   o["removable"] = number(b.removable);
   o["read_only"] = number(b.read_only);
@@ -81,8 +81,8 @@ json::object to_json(const BlockDevice& b) {
 
 json::object to_json(const UsbDevice& d) {
   json::object o;
-  o["bus_path"] = valid_utf8(d.bus_path);
-  o["sysfs_path"] = valid_utf8(d.sysfs_path);
+  o["bus_path"] = to_valid_utf8(d.bus_path);
+  o["sysfs_path"] = to_valid_utf8(d.sysfs_path);
   put_identity(o, d.identity);
   o["device_class"] = hex(d.device_class, 2);
   o["device_subclass"] = hex(d.device_subclass, 2);
@@ -107,8 +107,9 @@ json::object to_json(const UsbEvent& e) {
   o["time"] = format_rfc3339(e.time);
   o["action"] = to_string(e.action);
   o["kind"] = to_string(e.kind);
-  o["devpath"] = valid_utf8(e.devpath);
-  o["bus_path"] = e.bus_path.empty() ? json::value(nullptr) : json::value(valid_utf8(e.bus_path));
+  o["devpath"] = to_valid_utf8(e.devpath);
+  o["bus_path"] =
+      e.bus_path.empty() ? json::value(nullptr) : json::value(to_valid_utf8(e.bus_path));
   put_identity(o, e.identity);
   o["block_name"] = text(e.block_name);
   o["seqnum"] = number(e.seqnum);
