@@ -30,18 +30,24 @@ struct Envelope {
 std::string pae(std::string_view payload_type, std::string_view payload);
 
 // Signs payload with key; the envelope carries one signature with the key's keyid.
-Result<Envelope> sign(std::string_view payload_type, std::string_view payload, const PrivateKey& key);
+Result<Envelope> sign(std::string_view payload_type, std::string_view payload,
+                      const PrivateKey& key);
 
-// Parses the JSON form. Fails with Errc::parse naming the problem (malformed JSON, a missing or
-// mistyped field, bad base64) and Errc::limit_exceeded beyond max_bytes.
+// Parses the JSON form (strictly, see json::parse_strict; unknown fields are ignored). Fails
+// with Errc::parse naming the problem ("malformed JSON", "missing field payload", "bad base64
+// in signatures[0].sig", ...) and Errc::limit_exceeded beyond max_bytes or more than 16
+// signatures. An envelope without signatures is malformed. base64 may use either alphabet,
+// padded or not; a missing keyid reads as "".
 Result<Envelope> parse(std::string_view json, std::size_t max_bytes = 16u * 1024u * 1024u);
 
-// The JSON form, compact, fields in the order of the spec.
+// The JSON form, compact, fields in the order of the spec, standard padded base64.
 std::string serialize(const Envelope& envelope);
 
-// Succeeds when a signature whose keyid matches key verifies over PAE. Distinct errors for: no
-// signature with this keyid ("keyid mismatch"), a bad signature, and an unexpected payload type
-// (when expected_type is not empty).
+// Succeeds when a signature whose keyid matches key (or is empty, as DSSE allows) verifies over
+// PAE. Fails with Errc::crypto and a message starting with one of: "unexpected payload type"
+// (when expected_type is not empty and differs; checked first), "keyid mismatch" (no signature
+// names this key), "bad signature" (one names it but none verifies). Untrusted text quoted in
+// the message is cut short and made printable.
 Result<void> verify(const Envelope& envelope, const PublicKey& key,
                     std::string_view expected_type = {});
 

@@ -1,5 +1,8 @@
 // Signing keys through OpenSSL 3's EVP API. One type for each side; the algorithm travels with
-// the key. keyid = lowercase hex SHA-256 of the DER SubjectPublicKeyInfo.
+// the key and is detected from it (OpenSSL 3 decodes keys on the SM2 curve as type "SM2").
+// keyid = lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. Keys are immutable after
+// construction; copies share the underlying EVP_PKEY, and const methods may be called from
+// several threads at once (each operation uses its own EVP_MD_CTX).
 #pragma once
 
 #include <filesystem>
@@ -32,6 +35,9 @@ using EvpPkeyPtr = std::shared_ptr<evp_pkey_st>;
 
 class PublicKey {
  public:
+  // PEM SubjectPublicKeyInfo. Errc::parse when it is not one, Errc::unsupported ("unsupported
+  // algorithm: ...") for any algorithm but Ed25519, P-256 and SM2, Errc::limit_exceeded past
+  // 64 KiB.
   static Result<PublicKey> from_pem(std::string_view pem);
   static Result<PublicKey> load(const std::filesystem::path& path);  // errors name the path
 
@@ -56,11 +62,14 @@ class PublicKey {
 class PrivateKey {
  public:
   static Result<PrivateKey> generate(KeyAlgorithm alg);
+  // Unencrypted PEM (PKCS#8, or a traditional form OpenSSL reads); errors as PublicKey::from_pem.
+  // An encrypted key fails with Errc::parse: it is never prompted for.
   static Result<PrivateKey> from_pem(std::string_view pem);
   // Refuses (Errc::permission_denied) a file that group or others can read, naming the path
   // and its mode; a garbage file fails with Errc::parse naming the path.
   static Result<PrivateKey> load(const std::filesystem::path& path);
-  // Writes PKCS#8 PEM, owner-only (0600), atomically. Never overwrites an existing file.
+  // Writes PKCS#8 PEM, owner-only (0600), atomically. Never overwrites an existing file: one
+  // that exists, even if created concurrently, fails with Errc::conflict.
   Result<void> save(const std::filesystem::path& path) const;
 
   KeyAlgorithm algorithm() const noexcept { return alg_; }
@@ -68,6 +77,8 @@ class PrivateKey {
   const std::string& keyid() const noexcept { return pub_.keyid(); }
   std::string to_pem() const;  // PKCS#8, unencrypted
 
+  // Ed25519: pure EdDSA over message (64 bytes). P-256: ECDSA over SHA-256(message), DER.
+  // SM2: SM2 signature over SM3(Z || message), Z from kDefaultSm2Id, DER.
   Result<std::string> sign(std::string_view message) const;
 
  private:
