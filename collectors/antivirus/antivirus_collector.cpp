@@ -1,0 +1,90 @@
+#include "shouwei/collectors/antivirus/antivirus_collector.hpp"
+
+#include <cmath>
+
+#include <boost/json.hpp>
+
+#include "product_record.hpp"
+
+namespace shouwei::collectors::antivirus {
+namespace json = boost::json;
+
+bool process_running(const std::vector<std::string>& processes, std::string_view name) {
+  std::string_view comm = name.substr(0, 15);
+  return std::find(processes.begin(), processes.end(), comm) != processes.end();
+}
+
+json::object product_record(const ProductFacts& f, TimePoint now, double max_age_hours) {
+  json::object o;
+  o["name"] = f.name;
+  o["source"] = f.source;
+  o["signature_version"] =
+      f.signature_version ? json::value(*f.signature_version) : json::value(nullptr);
+  o["realtime"] = f.realtime ? json::value(*f.realtime) : json::value(nullptr);
+  if (f.signature_time) {
+    double age = std::chrono::duration<double, std::ratio<3600>>(now - *f.signature_time).count();
+    bool future = *f.signature_time > now + kFutureTolerance;
+    o["signature_time"] = format_rfc3339(*f.signature_time);
+    o["age_hours"] = std::round(age * 10) / 10;
+    o["future_build_time"] = future;
+    o["up_to_date"] = !future && age <= max_age_hours;
+  } else {
+    o["signature_time"] = nullptr;
+    o["age_hours"] = nullptr;
+    o["future_build_time"] = nullptr;
+    o["up_to_date"] = nullptr;
+  }
+  return o;
+}
+
+Result<json::object> collect_antivirus(AvProducts& host, const AntivirusConfig& config,
+                                       TimePoint now) {
+  json::array warnings;
+  auto listed = host.process_names();
+  if (!listed) warnings.push_back(json::string(listed.error().message));
+  const std::vector<std::string>* processes = listed ? &*listed : nullptr;
+
+  json::array products;
+  if (config.clamav) {
+    if (auto clam = detect_clamav(host, processes, config, now, warnings))
+      products.push_back(std::move(*clam));
+  }
+  for (const auto& d : config.products) {
+    if (auto p = detect_by_descriptor(host, d, processes, config, now))
+      products.push_back(std::move(*p));
+  }
+  json::object out;
+  out["product_count"] = products.size();
+  out["products"] = std::move(products);
+  out["max_signature_age_hours"] = config.max_signature_age_hours;
+  out["warnings"] = std::move(warnings);
+  return out;
+}
+
+}  // namespace shouwei::collectors::antivirus
+
+namespace shouwei::collectors {
+namespace {
+
+class AntivirusCollector final : public Collector {
+ public:
+  AntivirusCollector(std::unique_ptr<antivirus::AvProducts> host, antivirus::AntivirusConfig config)
+      : host_(std::move(host)), config_(std::move(config)) {}
+  std::string_view section() const override { return "antivirus"; }
+  Result<boost::json::object> collect(const CollectContext& context) override {
+    return antivirus::collect_antivirus(*host_, config_, context.clock.now());
+  }
+
+ private:
+  std::unique_ptr<antivirus::AvProducts> host_;
+  antivirus::AntivirusConfig config_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> make_antivirus_collector(std::unique_ptr<antivirus::AvProducts> host,
+                                                    antivirus::AntivirusConfig config) {
+  return std::make_unique<AntivirusCollector>(std::move(host), std::move(config));
+}
+
+}  // namespace shouwei::collectors

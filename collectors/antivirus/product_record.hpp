@@ -1,0 +1,47 @@
+// Internal: the common shape of one product in the antivirus section, and the two detectors
+// (ClamAV natively, others by descriptor) that fill it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "shouwei/collectors/antivirus/antivirus_config.hpp"
+#include "shouwei/collectors/antivirus/av_products.hpp"
+
+namespace shouwei::collectors::antivirus {
+
+// A build time this far ahead of the PC's clock is "in the future" (clock set back, or forged).
+inline constexpr std::chrono::hours kFutureTolerance{1};
+
+struct ProductFacts {
+  std::string name;
+  std::string source;  // "clamav" | "descriptor"
+  std::optional<std::string> signature_version;
+  std::optional<TimePoint> signature_time;
+  std::optional<bool> realtime;
+};
+
+// {name, source, signature_version, signature_time, age_hours, realtime, up_to_date,
+//  future_build_time}; unknown facts are null.
+boost::json::object product_record(const ProductFacts& facts, TimePoint now, double max_age_hours);
+
+// nullptr `processes` means the process list could not be read.
+std::optional<boost::json::object> detect_clamav(AvProducts& host,
+                                                 const std::vector<std::string>* processes,
+                                                 const AntivirusConfig& config, TimePoint now,
+                                                 boost::json::array& warnings);
+
+std::optional<boost::json::object> detect_by_descriptor(AvProducts& host,
+                                                        const ProductDescriptor& descriptor,
+                                                        const std::vector<std::string>* processes,
+                                                        const AntivirusConfig& config,
+                                                        TimePoint now);
+
+// Whether `name` runs; compares at most 15 characters, as /proc/<pid>/comm truncates.
+bool process_running(const std::vector<std::string>& processes, std::string_view name);
+
+}  // namespace shouwei::collectors::antivirus

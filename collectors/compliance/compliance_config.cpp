@@ -1,0 +1,26 @@
+#include "shouwei/collectors/compliance/compliance.hpp"
+
+namespace shouwei::collectors::compliance {
+
+Result<ComplianceThresholds> parse_compliance_config(const toml::table* section) {
+  ComplianceThresholds t;
+  if (!section) return t;
+  for (const auto& [key, value] : *section) {
+    std::string name = "compliance." + std::string(key.str());
+    if (key.str() == "max_signature_age_hours") {
+      auto v = value.value<double>();
+      if (!v || *v <= 0) return fail(Errc::invalid_argument, name + ": must be a positive number");
+      t.max_signature_age_hours = *v;
+    } else if (key.str() == "max_pending_security" || key.str() == "max_days_since_patch") {
+      auto v = value.value_exact<std::int64_t>();
+      if (!v || *v < 0)
+        return fail(Errc::invalid_argument, name + ": must be a non-negative integer");
+      (key.str() == "max_pending_security" ? t.max_pending_security : t.max_days_since_patch) = *v;
+    } else {
+      return fail(Errc::invalid_argument, name + ": unknown key");
+    }
+  }
+  return t;
+}
+
+}  // namespace shouwei::collectors::compliance
