@@ -36,7 +36,7 @@ bool take_char(std::string_view& s, char a, char b = '\0') {
 }  // namespace
 
 std::optional<TimePoint> parse_rfc3339(std::string_view s) {
-  int y, mo, d, h, mi, sec;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (!take_int(s, 4, y) || !take_char(s, '-') || !take_int(s, 2, mo) || !take_char(s, '-') ||
       !take_int(s, 2, d) || !take_char(s, 'T', 't') || !take_int(s, 2, h) || !take_char(s, ':') ||
       !take_int(s, 2, mi) || !take_char(s, ':') || !take_int(s, 2, sec)) {
@@ -63,7 +63,7 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   } else if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
     int sign = s[0] == '-' ? -1 : 1;
     s.remove_prefix(1);
-    int oh, om;
+    int oh = 0, om = 0;
     if (!take_int(s, 2, oh) || !take_char(s, ':') || !take_int(s, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
