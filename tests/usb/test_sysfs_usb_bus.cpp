@@ -1,7 +1,5 @@
 // The Linux UsbBus on the office-pc fixture tree (real attribute values of real devices) and on
 // damaged copies of it; file systems probed by libblkid on real FAT32 images.
-#include <fstream>
-
 #include <doctest/doctest.h>
 
 #include "shouwei/platform/linux/usb_bus_linux.hpp"
@@ -11,6 +9,7 @@ namespace fs = std::filesystem;
 using shouwei::RootFs;
 using shouwei::collectors::usb::UsbDevice;
 using shouwei::platform::linux_usb::make_linux_usb_bus;
+using shouwei::test::write_test_file;
 using shouwei::usb_test::copy_office_pc;
 using shouwei::usb_test::make_fat32_image;
 using shouwei::usb_test::TempDir;
@@ -33,10 +32,6 @@ std::vector<UsbDevice> list(const fs::path& root_dir) {
   auto devices = bus->devices();
   REQUIRE_MESSAGE(devices.ok(), devices.error().message);
   return std::move(devices).value();
-}
-
-void write(const fs::path& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
 }
 
 }  // namespace
@@ -165,8 +160,8 @@ TEST_CASE("a partition node of its own is probed directly; garbage media give nu
   TempDir tmp;
   const auto root = copy_office_pc(tmp);
   make_fat32_image(root / "dev" / "sdb1", 15631360, 0, "OWNNODE", "00c0ffee");
-  write(root / "dev" / "sdc", std::string(1 << 20, '\xff'));  // not a file system
-  fs::create_directories(root / "dev" / "sdd");               // not even a file
+  write_test_file(root / "dev" / "sdc", std::string(1 << 20, '\xff'));  // not a file system
+  fs::create_directories(root / "dev" / "sdd");                         // not even a file
   const auto devices = list(root);
   CHECK(find(devices, "1-1").block_devices.at(0).partitions.at(0).file_system.label == "OWNNODE");
   CHECK(find(devices, "1-5.1").block_devices.at(0).file_system.type == std::nullopt);
@@ -177,18 +172,18 @@ TEST_CASE("garbage, missing and unreadable attributes become null; the device st
   TempDir tmp;
   const auto root = copy_office_pc(tmp);
   const fs::path stick = root / "sys/devices/pci0000:00/0000:00:14.0/usb1/1-1";
-  write(stick / "idVendor", "zzzz\n");
-  write(stick / "idProduct", "123456\n");  // does not fit 16 bits
-  write(stick / "speed", "fast\n");
-  write(stick / "authorized", "2\n");
-  write(stick / "manufacturer", std::string(5000, 'A'));  // more than sysfs can serve
+  write_test_file(stick / "idVendor", "zzzz\n");
+  write_test_file(stick / "idProduct", "123456\n");  // does not fit 16 bits
+  write_test_file(stick / "speed", "fast\n");
+  write_test_file(stick / "authorized", "2\n");
+  write_test_file(stick / "manufacturer", std::string(5000, 'A'));  // more than sysfs can serve
   fs::remove(stick / "product");
   fs::remove(stick / "serial");
   fs::create_directory(stick / "serial");  // unreadable as a file
-  write(stick / "busnum", "-1\n");
-  write(stick / "1-1:1.0/bInterfaceClass", "\n");
-  write(stick / "1-1:1.0/host0/target0:0:0/0:0:0:0/block/sdb/size", "lots\n");
-  write(stick / "1-1:1.0/host0/target0:0:0/0:0:0:0/block/sdb/removable", "");
+  write_test_file(stick / "busnum", "-1\n");
+  write_test_file(stick / "1-1:1.0/bInterfaceClass", "\n");
+  write_test_file(stick / "1-1:1.0/host0/target0:0:0/0:0:0:0/block/sdb/size", "lots\n");
+  write_test_file(stick / "1-1:1.0/host0/target0:0:0/0:0:0:0/block/sdb/removable", "");
 
   const auto devices = list(root);
   const auto& d = find(devices, "1-1");
@@ -226,7 +221,7 @@ TEST_CASE("an unlistable bus directory fails naming it") {
   const auto root = copy_office_pc(tmp);
   const fs::path devices_dir = root / "sys/bus/usb/devices";
   fs::remove_all(devices_dir);
-  write(devices_dir, "not a directory");
+  write_test_file(devices_dir, "not a directory");
   const RootFs fixture(root);
   auto result = make_linux_usb_bus(fixture)->devices();
   REQUIRE_FALSE(result.ok());

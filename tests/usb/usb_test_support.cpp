@@ -4,24 +4,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-#include <random>
 
 #include <doctest/doctest.h>
 
 namespace shouwei::usb_test {
 namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ =
-      fs::temp_directory_path() / ("shouwei-usb-" + std::to_string(rd()) + std::to_string(rd()));
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 fs::path copy_office_pc(const TempDir& dir) {
   const fs::path root = dir.path() / "root";

@@ -1,4 +1,4 @@
-// Helpers shared by the usb tests: a private temporary directory, a writable copy of the
+// Helpers shared by the usb tests: a writable copy of the
 // office-pc fixture root, the recorded uevent streams, and real FAT32 disk images.
 #pragma once
 
@@ -6,20 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "common/temp_dir.hpp"
+
 namespace shouwei::usb_test {
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = shouwei::test::TempDir;
 
 // tests/fixtures/usb/office-pc copied (symlinks kept as links) to <dir>/root; returns it.
 std::filesystem::path copy_office_pc(const TempDir& dir);
