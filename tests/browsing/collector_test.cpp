@@ -247,6 +247,22 @@ TEST_CASE("collector: wiping removes the log; the history is read anew") {
   CHECK(s.at("visits").as_int64() == 5);
 }
 
+TEST_CASE("collector: names that are not UTF-8 are repaired in the section") {
+  Fixture f;
+  const fs::path odd = f.root.path() / "home/alice/.config/google-chrome/Profile \xff";
+  add_visits(odd / "History", "chromium",
+             {{1, unix_us(kT0) + kChromiumOffsetUs, "http://www.bet365.com/"}});
+  auto s = f.collect();
+  auto* entry = profile_entry(s, "chrome", "Profile \xEF\xBF\xBD");
+  REQUIRE(entry != nullptr);
+  CHECK(entry->at("status").as_string() == "ok");
+  CHECK(entry->at("path").as_string() == "/home/alice/.config/google-chrome/Profile \xEF\xBF\xBD");
+  bool found = false;
+  for (const auto& v : s.at("prohibited").as_array())
+    found |= v.at("profile").as_string() == "Profile \xEF\xBF\xBD";
+  CHECK(found);
+}
+
 TEST_CASE("collector: a configured prohibited list replaces the default") {
   BrowsingConfig config;
   config.prohibited = {"webmail"};

@@ -10,12 +10,19 @@
 
 #include "shouwei/collectors/browsing/browsing_log.hpp"
 #include "shouwei/collectors/browsing/history_reader.hpp"
+#include "shouwei/common/utf8.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kUncategorized = "uncategorized";
+
+// Names, paths and URLs come from files users control: bytes, not necessarily UTF-8, and the
+// snapshot must be valid UTF-8 to be signed.
+json::string text(std::string_view bytes) {
+  return json::string(to_valid_utf8(bytes));
+}
 
 json::value time_or_null(const std::optional<TimePoint>& t) {
   if (!t) return nullptr;
@@ -63,10 +70,10 @@ class BrowsingCollector final : public Collector {
   // Reads one profile's new visits into the log; returns its status entry. Never fails the
   // whole section: one unreadable profile must not hide the others.
   json::object read_profile(const RootFs& root, const BrowserProfile& profile, TimePoint now) {
-    json::object status{{"user", profile.user},
+    json::object status{{"user", text(profile.user)},
                         {"browser", profile.browser},
-                        {"profile", profile.profile},
-                        {"path", profile.directory},
+                        {"profile", text(profile.profile)},
+                        {"path", text(profile.directory)},
                         {"status", "ok"},
                         {"error", nullptr}};
     auto result = profile.error ? Result<HistoryRead>(fail(Errc::invalid_argument, *profile.error))
@@ -74,7 +81,7 @@ class BrowsingCollector final : public Collector {
     if (!result) {
       spdlog::warn("browsing: {}", result.error().message);
       status["status"] = "error";
-      status["error"] = result.error().message;
+      status["error"] = text(result.error().message);
       return status;
     }
     status["new_visits"] = static_cast<std::int64_t>(result->visits.size());
@@ -147,24 +154,24 @@ class BrowsingCollector final : public Collector {
                     ++omitted;
                     return;
                   }
-                  prohibited.push_back(
-                      json::object{{"time", time_or_null(v.time)},
-                                   {"observed_at", format_rfc3339(v.observed_at)},
-                                   {"user", v.user},
-                                   {"browser", v.browser},
-                                   {"profile", v.profile},
-                                   {"host", v.host ? json::value(*v.host) : json::value(nullptr)},
-                                   {"url", v.url},
-                                   {"category", forbidden.front()},
-                                   {"categories", to_array(forbidden)}});
+                  prohibited.push_back(json::object{
+                      {"time", time_or_null(v.time)},
+                      {"observed_at", format_rfc3339(v.observed_at)},
+                      {"user", text(v.user)},
+                      {"browser", v.browser},
+                      {"profile", text(v.profile)},
+                      {"host", v.host ? json::value(text(*v.host)) : json::value(nullptr)},
+                      {"url", text(v.url)},
+                      {"category", forbidden.front()},
+                      {"categories", to_array(forbidden)}});
                 }));
     SHOUWEI_TRY(auto events, events_after(db_, mark.event_row));
     json::array tamper;
     for (const auto& e : events) {
       tamper.push_back(json::object{{"observed_at", format_rfc3339(e.observed_at)},
-                                    {"user", e.user},
+                                    {"user", text(e.user)},
                                     {"browser", e.browser},
-                                    {"profile", e.profile},
+                                    {"profile", text(e.profile)},
                                     {"kind", e.kind},
                                     {"detail", e.detail}});
     }
