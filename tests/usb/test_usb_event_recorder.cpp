@@ -79,6 +79,8 @@ TEST_CASE("plugging and pulling a stick records its device, disk and partition w
     CHECK(e.identity.vendor_id == 0x0781);
   }
 
+  CHECK(rig.recorder.cached() == 0);  // the identity is forgotten once the device is gone
+
   auto stored = rig.store.pending();
   REQUIRE(stored.ok());
   REQUIRE(stored->size() == 7);
