@@ -111,19 +111,11 @@ Verdict av_fresh(const json::object& payload, const ComplianceThresholds& t) {
       best_name = name;
     }
   }
-  if (best_age && *best_age <= t.max_signature_age_hours) {
-    return {Outcome::pass,
-            best_name + ": signatures " + fmt(*best_age) + " h old (max " +
-                fmt(t.max_signature_age_hours) + " h)",
-            best_name + "：特征库已更新 " + fmt(*best_age) + " 小时（上限 " +
-                fmt(t.max_signature_age_hours) + " 小时）"};
-  }
   if (best_age) {
-    return {Outcome::fail,
-            best_name + ": signatures " + fmt(*best_age) + " h old (max " +
-                fmt(t.max_signature_age_hours) + " h)",
-            best_name + "：特征库已 " + fmt(*best_age) + " 小时未更新（上限 " +
-                fmt(t.max_signature_age_hours) + " 小时）"};
+    std::string age = fmt(*best_age), max = fmt(t.max_signature_age_hours);
+    return {*best_age <= t.max_signature_age_hours ? Outcome::pass : Outcome::fail,
+            best_name + ": signatures " + age + " h old (max " + max + " h)",
+            best_name + "：特征库距今 " + age + " 小时（上限 " + max + " 小时）"};
   }
   if (future) {
     return {Outcome::fail,
@@ -143,11 +135,8 @@ Verdict security_pending(const json::object& payload, const ComplianceThresholds
             "无法确定待安装安全补丁数量"};
   std::string count = std::to_string(static_cast<long long>(*n));
   std::string max = std::to_string(t.max_pending_security);
-  if (*n <= static_cast<double>(t.max_pending_security)) {
-    return {Outcome::pass, count + " pending security update(s) (max " + max + ")",
-            "待安装安全补丁 " + count + " 个（上限 " + max + "）"};
-  }
-  return {Outcome::fail, count + " pending security update(s) (max " + max + ")",
+  return {*n <= static_cast<double>(t.max_pending_security) ? Outcome::pass : Outcome::fail,
+          count + " pending security update(s) (max " + max + ")",
           "待安装安全补丁 " + count + " 个（上限 " + max + "）"};
 }
 
@@ -167,11 +156,8 @@ Verdict recent(const json::object& payload, const ComplianceThresholds& t, TimeP
     return {Outcome::unknown, "last patch time lies in the future (clock set back?)",
             "最近补丁时间晚于本机时间（时钟可能被回拨）"};
   }
-  if (days <= static_cast<double>(t.max_days_since_patch)) {
-    return {Outcome::pass, "last patched " + text + " days ago (max " + max + ")",
-            "最近一次补丁安装于 " + text + " 天前（上限 " + max + " 天）"};
-  }
-  return {Outcome::fail, "last patched " + text + " days ago (max " + max + ")",
+  return {days <= static_cast<double>(t.max_days_since_patch) ? Outcome::pass : Outcome::fail,
+          "last patched " + text + " days ago (max " + max + ")",
           "最近一次补丁安装于 " + text + " 天前（上限 " + max + " 天）"};
 }
 

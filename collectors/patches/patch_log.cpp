@@ -1,26 +1,12 @@
 #include "shouwei/collectors/patches/patch_log.hpp"
 
-#include <charconv>
 #include <chrono>
+#include <string>
+
+#include "shouwei/common/clock.hpp"
 
 namespace shouwei::collectors::patches {
 namespace {
-
-bool take_number(std::string_view& s, std::size_t digits, int& out) {
-  if (s.size() < digits) return false;
-  for (std::size_t i = 0; i < digits; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  std::from_chars(s.data(), s.data() + digits, out);
-  s.remove_prefix(digits);
-  return true;
-}
-
-bool take(std::string_view& s, char c) {
-  if (s.empty() || s.front() != c) return false;
-  s.remove_prefix(1);
-  return true;
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -29,21 +15,22 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 }  // namespace
 
 std::optional<CivilTime> parse_civil_time(std::string_view s) {
-  CivilTime t;
-  if (!take_number(s, 4, t.year) || !take(s, '-') || !take_number(s, 2, t.month) || !take(s, '-') ||
-      !take_number(s, 2, t.day) || !take(s, ' ')) {
-    return std::nullopt;
-  }
-  while (take(s, ' ')) {
-  }
-  if (!take_number(s, 2, t.hour) || !take(s, ':') || !take_number(s, 2, t.minute) ||
-      !take(s, ':') || !take_number(s, 2, t.second)) {
-    return std::nullopt;
-  }
-  std::chrono::year_month_day ymd{std::chrono::year(t.year), std::chrono::month(unsigned(t.month)),
-                                  std::chrono::day(unsigned(t.day))};
-  if (!ymd.ok() || t.hour > 23 || t.minute > 59 || t.second > 60) return std::nullopt;
-  return t;
+  // "YYYY-MM-DD", blanks, "HH:MM:SS": validated by the one RFC 3339 parser, read as if UTC so
+  // the fields come back unchanged.
+  if (s.size() < 19 || s[10] != ' ') return std::nullopt;
+  std::string_view time = s.substr(10);
+  while (!time.empty() && time.front() == ' ') time.remove_prefix(1);
+  if (time.size() != 8) return std::nullopt;
+  std::string text = std::string(s.substr(0, 10)) + "T" + std::string(time) + "Z";
+  auto parsed = parse_rfc3339(text);
+  if (!parsed) return std::nullopt;
+  auto secs = std::chrono::floor<std::chrono::seconds>(*parsed);
+  auto day = std::chrono::floor<std::chrono::days>(secs);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss hms{secs - day};
+  return CivilTime{
+      int(ymd.year()),          int(unsigned(ymd.month())), int(unsigned(ymd.day())),
+      int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count())};
 }
 
 void PatchLogScanner::keep_latest(std::optional<CivilTime>& slot, const CivilTime& t) {
