@@ -165,6 +165,18 @@ TEST_CASE("an unreadable fact file is a warning naming it, not a failure") {
   CHECK(any_warning_contains(s, "stat: larger than the limit"));
 }
 
+TEST_CASE("utmp is also found at /var/run/utmp, the path of older systems") {
+  const auto dir =
+      fs::temp_directory_path() / ("shouwei-inventory-varrun-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "var" / "run");
+  fs::copy_file(fixture_root("kylin") / "run" / "utmp", dir / "var" / "run" / "utmp");
+  auto result = inventory_of(dir);
+  fs::remove_all(dir);
+  REQUIRE(result.ok());
+  REQUIRE(result.value().at("sessions").is_array());
+  CHECK(result.value().at("sessions").as_array().size() == 3);
+}
+
 TEST_CASE("a root that is not a directory fails the collector, naming it") {
   auto result = inventory_of("/nonexistent/shouwei/root");
   REQUIRE_FALSE(result.ok());

@@ -88,3 +88,27 @@ TEST_CASE("every address and MAC that `ip -j addr` lists is present") {
   }
   MESSAGE("checked " << links.size() << " interfaces, " << addresses << " addresses");
 }
+
+TEST_CASE("every session that `who` lists is present (when this machine keeps a utmp)") {
+  const auto facts = host_facts();
+  const std::string who = run("who 2>/dev/null");
+  if (!facts.sessions) {
+    CHECK(who.empty());  // no utmp: who has nothing to list either
+    return;
+  }
+  std::size_t listed = 0;
+  for (std::size_t start = 0; start < who.size();) {
+    const auto end = std::min(who.find('\n', start), who.size());
+    const std::string line = who.substr(start, end - start);
+    start = end + 1;
+    const auto user_end = line.find(' ');
+    const auto tty_start = line.find_first_not_of(' ', user_end);
+    const std::string user = line.substr(0, user_end);
+    const std::string tty = line.substr(tty_start, line.find(' ', tty_start) - tty_start);
+    CAPTURE(line);
+    CHECK(std::ranges::any_of(
+        *facts.sessions, [&](const LoginSession& s) { return s.user == user && s.tty == tty; }));
+    ++listed;
+  }
+  CHECK(listed <= facts.sessions->size());  // who drops records whose process has died
+}
