@@ -70,12 +70,15 @@ TEST_CASE(
                                               {.create = false, .read_only = false, .wal = false});
   REQUIRE(live.ok());
   // Like Chromium: exclusive locking mode (the lock is kept after the first write) and a
-  // transaction in progress.
+  // transaction in progress, large enough that SQLite has already written pages to the main
+  // file (a tiny cache spills them) with their originals in History-journal.
   REQUIRE(
-      live->exec("PRAGMA locking_mode=EXCLUSIVE;"
+      live->exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=5;"
                  "INSERT INTO urls (url, last_visit_time) VALUES ('http://committed.example/', 0);"
                  "BEGIN IMMEDIATE;"
-                 "INSERT INTO visits (id, url, visit_time) VALUES (2, 1, 13344473600000001)")
+                 "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                 "INSERT INTO visits (id, url, visit_time, external_referrer_url) "
+                 "SELECT i, 1, 13344473600000000 + i, hex(randomblob(200)) FROM n")
           .ok());
   // Opening the live file fails while the browser holds it.
   auto direct = shouwei::sqlite::Database::open(
@@ -93,7 +96,11 @@ TEST_CASE(
     CHECK(copy_dir.parent_path() == temp.path());
     CHECK((fs::status(copy_dir).permissions() & fs::perms::all) == fs::perms::owner_all);
     CHECK(fs::exists(copy_dir / "History-journal"));
-    // The uncommitted insert is rolled back from the copied journal: the copy is consistent.
+    // A read-only connection cannot roll the hot journal back...
+    CHECK_FALSE(shouwei::sqlite::Database::open(copy->database(),
+                                                {.create = false, .read_only = true, .wal = false})
+                    .ok());
+    // ...open_history_copy does, on the private copy: only the committed visit is there.
     CHECK(visits_in(copy->database(), BrowserEngine::chromium) == 1);
   }
   CHECK_FALSE(fs::exists(copy_dir));
@@ -141,6 +148,7 @@ TEST_CASE("copier: a profile directory the agent's user cannot read fails with p
             ->copy(shouwei::RootFs(root.path()), profile_at("/locked", BrowserEngine::chromium));
     REQUIRE_FALSE(copy.ok());
     CHECK(copy.error().code == shouwei::Errc::permission_denied);
+    fs::permissions(root.path() / "locked", fs::perms::owner_all);
     return;
   }
   // As root the mode is no obstacle: run the copier in a child that drops to nobody.
@@ -155,6 +163,7 @@ TEST_CASE("copier: a profile directory the agent's user cannot read fails with p
   }
   int status = 0;
   REQUIRE(::waitpid(child, &status, 0) == child);
+  fs::permissions(root.path() / "locked", fs::perms::owner_all);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }

@@ -6,46 +6,24 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 
+#include "../common/temp_dir.hpp"
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/common/sqlite.hpp"
 
 namespace browsing_test {
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed (recursively) at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("shouwei-browsing-test-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
+using shouwei::test::TempDir;
 
- private:
-  fs::path path_;
-};
-
+// Writes a fixture file, making its parent directories.
 inline void write_text(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  REQUIRE(out.good());
+  shouwei::test::write_test_file(path, text);
 }
 
 struct RawVisit {
