@@ -87,12 +87,18 @@ class StrictHandler {
     number_.append(s.data(), s.size());
     return true;
   }
-  bool on_int64(std::int64_t i, bj::string_view, bj::error_code&) {
+  // Integers beyond 2^53 are read as the doubles RFC 8785 says every JSON number is, so that
+  // canonical text parses back to the same value (and canonicalize() refuses them only when
+  // they come from our own code as int64/uint64).
+  bool on_int64(std::int64_t i, bj::string_view s, bj::error_code& ec) {
+    std::uint64_t mag = i < 0 ? 0 - static_cast<std::uint64_t>(i) : static_cast<std::uint64_t>(i);
+    if (mag > kMaxSafeInteger) return on_double(0, s, ec);
     number_.clear();
     stack_.push_int64(i);
     return true;
   }
-  bool on_uint64(std::uint64_t u, bj::string_view, bj::error_code&) {
+  bool on_uint64(std::uint64_t u, bj::string_view s, bj::error_code& ec) {
+    if (u > kMaxSafeInteger) return on_double(0, s, ec);
     number_.clear();
     stack_.push_uint64(u);
     return true;

@@ -105,6 +105,17 @@ TEST_CASE("numbers: integers print exactly up to 2^53 and are refused beyond") {
   }
 }
 
+TEST_CASE("numbers: integers in text beyond 2^53 are read as doubles, as JCS reads them") {
+  CHECK(canon_text("[9007199254740993, 18446744073709551615, -9223372036854775808]") ==
+        "[9007199254740992,18446744073709552000,-9223372036854776000]");
+  // The canonical form of a large double is digits only; it must canonicalize to itself.
+  const std::string once = canon_text("[88888888888888801.5000000000999]");
+  CHECK(once == "[88888888888888800]");
+  CHECK(canon_text(once) == once);
+  CHECK(json::parse_strict("9007199254740992")->is_int64());
+  CHECK(json::parse_strict("9007199254740993")->is_double());
+}
+
 TEST_CASE("RFC 8785 section 3.2.2: the sample input canonicalizes to the published bytes") {
   const std::string input = R"({
     "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],

@@ -30,7 +30,9 @@ Result<std::string> canonicalize_text(std::string_view text);
 // surrogates, an object repeating a key (two readers could pick different values), numbers a
 // double cannot hold, nesting deeper than 64, and anything after the document. Text longer than
 // max_bytes fails with Errc::limit_exceeded before parsing. Decimal numbers are converted with
-// correct rounding (std::from_chars), so parse_strict + canonicalize reproduce RFC 8785 exactly.
+// correct rounding (std::from_chars), and integers beyond +-2^53 are read as doubles (as RFC
+// 8785 reads every number), so parse_strict + canonicalize reproduce RFC 8785 exactly and
+// canonical text canonicalizes to itself. Integers up to 2^53 stay int64/uint64.
 Result<boost::json::value> parse_strict(std::string_view text,
                                         std::size_t max_bytes = 16u * 1024u * 1024u);
 
