@@ -17,6 +17,8 @@ if [[ "${1:-}" == "--tests" ]]; then
   packages+=(python3 python3-cryptography python3-jsonschema)
   # tests/usb makes FAT32 disk images with a real MBR (mkfs.vfat, sfdisk).
   packages+=(dosfstools fdisk)
+  # tests/media registers MBR, GPT and superfloppy images: FAT32, exFAT, NTFS; mtools reads FAT.
+  packages+=(gdisk exfatprogs ntfs-3g mtools)
   # bench/categories/run.sh compares the categoriser with squidGuard 1.6.
   packages+=(squidguard)
   # tests/browsing drives real headless browsers (drive_browser.py speaks CDP / WebDriver BiDi).
