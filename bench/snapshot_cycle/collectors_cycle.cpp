@@ -1,7 +1,7 @@
 // One cycle of the patches, antivirus and compliance collectors against a root ("/" by
 // default), as the agent runs them: the figure bench/snapshot_cycle/run.sh reports for these
 // three families alone (measured from outside with /usr/bin/time -v). Prints one summary line.
-// Usage: shouwei_bench_collectors [ROOT]
+// Usage: shouwei_bench_collectors [ROOT] [--print]   (--print: the payload as JSON instead)
 #include <cstdio>
 #include <string>
 
@@ -15,6 +15,7 @@
 
 int main(int argc, char** argv) {
   using namespace shouwei;
+  bool print = argc > 2 && std::string(argv[2]) == "--print";
   RootFs root(argc > 1 ? argv[1] : "/");
   SystemClock clock;
   collectors::CollectContext context{root, clock};
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
                 : boost::json::value(boost::json::object{{"error", section.error().message}});
   }
   payload["compliance"] = collectors::compliance::evaluate_compliance(payload, {}, clock.now());
+  if (print) {
+    std::printf("%s\n", boost::json::serialize(payload).c_str());
+    return 0;
+  }
   const auto& p = payload["patches"].as_object();
   std::printf(
       "installed=%s pending=%s security=%s products=%s payload_bytes=%zu\n",

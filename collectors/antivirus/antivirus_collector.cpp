@@ -32,8 +32,9 @@ json::object product_record(const ProductFacts& f, TimePoint now, double max_age
     o["signature_time"] = nullptr;
     o["age_hours"] = nullptr;
     o["future_build_time"] = nullptr;
-    o["up_to_date"] = nullptr;
+    o["up_to_date"] = f.signatures_missing ? json::value(false) : json::value(nullptr);
   }
+  o["signatures_missing"] = f.signatures_missing;
   return o;
 }
 

@@ -136,6 +136,10 @@ std::optional<json::object> detect_clamav(AvProducts& host,
   }
   if (const Database* v = daily ? daily : main)
     facts.signature_version = std::to_string(v->header->version);
+  if (dbs.empty()) {
+    facts.signatures_missing = true;
+    warnings.push_back(json::string(dir + ": no main, daily or bytecode database (.cvd/.cld)"));
+  }
   json::object record = product_record(facts, now, config.max_signature_age_hours);
   record["database_directory"] = dir;
   record["databases"] = std::move(databases);

@@ -122,6 +122,8 @@ std::optional<json::object> detect_by_descriptor(AvProducts& host, const Product
     present = present || *facts.realtime;
   }
   if (!present) return std::nullopt;
+  // A glob matching nothing proves little (the layout may differ from the descriptor), so
+  // unlike ClamAV's known layout this stays "age unknown" rather than "no signatures".
   json::object record = product_record(facts, now, config.max_signature_age_hours);
   record["signature_files"] = signature_files;
   record["errors"] = std::move(errors);

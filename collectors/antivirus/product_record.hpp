@@ -23,10 +23,12 @@ struct ProductFacts {
   std::optional<std::string> signature_version;
   std::optional<TimePoint> signature_time;
   std::optional<bool> realtime;
+  bool signatures_missing = false;  // installed, but no signature file exists at all
 };
 
 // {name, source, signature_version, signature_time, age_hours, realtime, up_to_date,
-//  future_build_time}; unknown facts are null.
+//  future_build_time, signatures_missing}; unknown facts are null. A product without any
+//  signature file is known not to be up to date.
 boost::json::object product_record(const ProductFacts& facts, TimePoint now, double max_age_hours);
 
 // nullptr `processes` means the process list could not be read.

@@ -92,10 +92,12 @@ Verdict av_fresh(const json::object& payload, const ComplianceThresholds& t) {
     return {Outcome::fail, "no antivirus product found", "未发现防病毒软件"};
   std::optional<double> best_age;
   std::string best_name, stale;
-  bool future = false;
+  bool future = false, missing = false;
   for (const auto& p : products->as_array()) {
     if (!p.is_object()) continue;
     const auto& o = p.as_object();
+    const json::value* none = o.if_contains("signatures_missing");
+    if (none && none->is_bool() && none->as_bool()) missing = true;
     auto age = number(o, "age_hours");
     if (!age) continue;
     const json::value* fut = o.if_contains("future_build_time");
@@ -121,6 +123,10 @@ Verdict av_fresh(const json::object& payload, const ComplianceThresholds& t) {
     return {Outcome::fail,
             "signature build time lies in the future (clock set back or forged database)",
             "特征库生成时间晚于本机时间（时钟被回拨或特征库被篡改）"};
+  }
+  if (missing) {
+    return {Outcome::fail, "antivirus installed without any signature database",
+            "防病毒软件缺少病毒特征库"};
   }
   return {Outcome::unknown, "no product reports a signature age", "无法获得特征库更新时间"};
 }

@@ -184,3 +184,15 @@ TEST_CASE("product time strings") {
   CHECK(parsed("2026-02-30") == "none");
   CHECK(parsed("yesterday") == "none");
 }
+
+TEST_CASE("ClamAV installed without databases is known not to be up to date") {
+  shouwei::test::TempDir tmp;
+  fs::create_directories(tmp / "etc/clamav");
+  fs::create_directories(tmp / "var/lib/clamav");
+  shouwei::test::write_test_file(tmp / "etc/clamav/freshclam.conf", "DatabaseOwner clamav\n");
+  json::object s = collect(tmp.path(), clamav_only(), at("2026-11-21T10:00:00Z"));
+  const auto& p = s.at("products").as_array()[0].as_object();
+  CHECK(p.at("signatures_missing") == true);
+  CHECK(p.at("up_to_date") == false);
+  CHECK(p.at("age_hours").is_null());
+}

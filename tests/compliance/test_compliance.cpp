@@ -40,9 +40,9 @@ TEST_CASE("all facts present and good: every check passes, with titles and regul
   json::object c = cc::evaluate_compliance(good_payload(), {}, at("2026-11-21T00:00:00Z"));
   auto r = results(c);
   CHECK(r.size() == 5);
-  for (const auto& [id, result] : r) {
-    CAPTURE(id);
-    CHECK(result == "pass");
+  for (const auto& entry : r) {
+    CAPTURE(entry.first);
+    CHECK(entry.second == "pass");
   }
   CHECK(c.at("summary").at("compliant") == true);
   const auto& fresh = c.at("checks").as_array()[1].as_object();
@@ -74,9 +74,9 @@ TEST_CASE("violations fail against the thresholds") {
 TEST_CASE("missing or failed facts are unknown, never pass") {
   auto now = at("2026-11-21T00:00:00Z");
   auto empty = cc::evaluate_compliance(json::object{}, {}, now);
-  for (const auto& [id, result] : results(empty)) {
-    CAPTURE(id);
-    CHECK(result == "unknown");
+  for (const auto& entry : results(empty)) {
+    CAPTURE(entry.first);
+    CHECK(entry.second == "unknown");
   }
   CHECK(empty.at("summary").at("compliant").is_null());
 
@@ -84,7 +84,7 @@ TEST_CASE("missing or failed facts are unknown, never pass") {
                                         "antivirus": {"error": "boom"}})")
                             .as_object();
   auto f = cc::evaluate_compliance(failed, {}, now);
-  for (const auto& [id, result] : results(f)) CHECK(result == "unknown");
+  for (const auto& entry : results(f)) CHECK(entry.second == "unknown");
   CHECK(f.at("checks").as_array()[2].at("detail").at("en") ==
         "patches collection failed: no package database");
 
@@ -114,6 +114,9 @@ TEST_CASE("no antivirus product fails both AV checks; a future build time fails 
   CHECK(r["av.signatures_fresh"] == "fail");
   p["antivirus"].as_object()["products"] =
       json::parse(R"([{"name": "ClamAV", "age_hours": -30, "future_build_time": true}])");
+  CHECK(results(cc::evaluate_compliance(p, {}, now))["av.signatures_fresh"] == "fail");
+  p["antivirus"].as_object()["products"] =
+      json::parse(R"([{"name": "ClamAV", "age_hours": null, "signatures_missing": true}])");
   CHECK(results(cc::evaluate_compliance(p, {}, now))["av.signatures_fresh"] == "fail");
 }
 

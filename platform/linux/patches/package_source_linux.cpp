@@ -81,8 +81,9 @@ class LinuxPackageSource final : public PackageSource {
     for (const auto& n : names) {
       std::size_t pos = n.rfind("_Packages");
       if (pos == std::string::npos) continue;
+      // "_Packages" plain or compressed; not "_Packages.diff_Index" and the like.
       std::string_view rest = std::string_view(n).substr(pos + 9);
-      if (!rest.empty() && rest.front() != '.') continue;  // "_Packages" or "_Packages.<ext>"
+      if (!rest.empty() && compression_for(rest) == Compression::none) continue;
       AptIndexFile index{join(kAptLists, n), index_architecture(n), std::nullopt};
       if (auto release = release_for(n, releases)) index.release = std::move(*release);
       out.push_back(std::move(index));
