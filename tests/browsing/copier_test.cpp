@@ -106,6 +106,27 @@ TEST_CASE(
   CHECK_FALSE(fs::exists(copy_dir));
 }
 
+TEST_CASE("copier: the temp base is made private, and copies a crash left behind are removed") {
+  TempDir root, temp;
+  browsing_test::add_visits(root.path() / "p/History", "chromium",
+                            {{1, 13344473600000000, "http://a.example/"}});
+  browsing_test::write_text(temp.path() / "shouwei-browsing-Ab12Cd/History", "left by a crash");
+  browsing_test::write_text(temp.path() / "unrelated/file", "kept");
+  auto copier = make_platform_history_copier(temp.path() / "tmp");
+  auto first =
+      copier->copy(shouwei::RootFs(root.path()), profile_at("/p", BrowserEngine::chromium));
+  REQUIRE(first.ok());
+  CHECK((fs::status(temp.path() / "tmp").permissions() & fs::perms::all) == fs::perms::owner_all);
+
+  auto sweeping = make_platform_history_copier(temp.path());
+  auto second =
+      sweeping->copy(shouwei::RootFs(root.path()), profile_at("/p", BrowserEngine::chromium));
+  REQUIRE(second.ok());
+  CHECK_FALSE(fs::exists(temp.path() / "shouwei-browsing-Ab12Cd"));
+  CHECK(fs::exists(temp.path() / "unrelated/file"));
+  CHECK(fs::exists(second->database()));
+}
+
 TEST_CASE("copier: planted files are refused, never followed or blocked on") {
   TempDir root, temp;
   auto copier = make_platform_history_copier(temp.path());

@@ -18,6 +18,7 @@
 
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/common/file_io.hpp"
+#include "shouwei/os/files.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace fs = std::filesystem;
@@ -26,6 +27,7 @@ namespace {
 constexpr off_t kMaxHistoryBytes =
     off_t{2} * 1024 * 1024 * 1024;  // Chrome's History rarely tops 500 MB
 constexpr int kCopyAttempts = 4;
+constexpr std::string_view kCopyDirPrefix = "shouwei-browsing-";
 
 class Fd {
  public:
@@ -122,7 +124,8 @@ class LinuxHistoryCopier final : public HistoryCopier {
     if (dir.get() < 0)
       return fail(errno_code(), errno_message(source_dir, "cannot open profile directory"));
 
-    std::string pattern = (temp_base_ / "shouwei-browsing-XXXXXX").string();
+    SHOUWEI_TRY_VOID(prepare_temp_base());
+    std::string pattern = (temp_base_ / (std::string(kCopyDirPrefix) + "XXXXXX")).string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       return fail(errno_code(), errno_message(temp_base_, "cannot create private copy directory"));
     }
@@ -145,7 +148,24 @@ class LinuxHistoryCopier final : public HistoryCopier {
   }
 
  private:
+  // Makes the temp base (owner-only when created) and, once per agent run, removes copies a
+  // crash left behind: they hold users' history and nobody else cleans them up.
+  Result<void> prepare_temp_base() {
+    SHOUWEI_TRY_VOID(os::ensure_private_dir(temp_base_));
+    if (swept_) return {};
+    std::error_code ec;
+    for (fs::directory_iterator it(temp_base_, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename().string().starts_with(kCopyDirPrefix)) {
+        std::error_code ignored;
+        fs::remove_all(it->path(), ignored);
+      }
+    }
+    swept_ = true;
+    return {};
+  }
+
   fs::path temp_base_;
+  bool swept_ = false;
 };
 
 }  // namespace

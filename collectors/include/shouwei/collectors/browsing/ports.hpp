@@ -51,7 +51,8 @@ class HistoryCopier {
 };
 
 // Implemented by the platform directory. `temp_base` is where private copy directories are
-// made (the agent's state directory in production; it must not be writable by users).
+// made: a directory of the agent's own (e.g. <state dir>/tmp), created owner-only if missing,
+// never one users can write. Copy directories left there by a crash are removed on first use.
 std::unique_ptr<ProfileSource> make_platform_profile_source();
 std::unique_ptr<HistoryCopier> make_platform_history_copier(std::filesystem::path temp_base);
 
