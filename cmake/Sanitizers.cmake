@@ -8,3 +8,8 @@ endif()
 
 # SHOUWEI_FUZZ=ON (clang only): libFuzzer targets under tests/fuzz.
 option(SHOUWEI_FUZZ "Build libFuzzer targets (requires clang)" OFF)
+if(SHOUWEI_FUZZ)
+  # Coverage instrumentation for every library a fuzzer links, not only the fuzzer's own file;
+  # without it libFuzzer is blind inside the parsers it is meant to explore.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

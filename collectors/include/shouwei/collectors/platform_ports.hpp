@@ -1,0 +1,26 @@
+// Every port the agent's collectors read through, made by the platform directory the build
+// picked (platform/linux/ports, platform/win/ports). The agent asks for this one bundle and
+// never names a platform.
+#pragma once
+
+#include <memory>
+
+#include "shouwei/collectors/antivirus/av_products.hpp"
+#include "shouwei/collectors/inventory/inventory_source.hpp"
+#include "shouwei/collectors/patches/package_source.hpp"
+#include "shouwei/collectors/usb/usb_bus.hpp"
+#include "shouwei/common/root_fs.hpp"
+
+namespace shouwei::collectors {
+
+struct PlatformPorts {
+  std::unique_ptr<InventorySource> inventory;
+  std::unique_ptr<patches::PackageSource> packages;
+  std::unique_ptr<antivirus::AvProducts> antivirus;
+  std::unique_ptr<usb::UsbBus> usb;
+};
+
+// REQUIRES: root outlives the returned ports.
+PlatformPorts make_platform_ports(const RootFs& root);
+
+}  // namespace shouwei::collectors
