@@ -1,12 +1,19 @@
 #include "shouwei/agent/collector_registry.hpp"
 
 #include "shouwei/collectors/antivirus/antivirus_collector.hpp"
+#include "shouwei/collectors/browsing/browsing_collector.hpp"
+#include "shouwei/collectors/browsing/category_db_categorizer.hpp"
+#include "shouwei/collectors/browsing/config.hpp"
+#include "shouwei/collectors/browsing/ports.hpp"
+#include "shouwei/collectors/categories/category_db.hpp"
 #include "shouwei/collectors/compliance/compliance.hpp"
 #include "shouwei/collectors/inventory/inventory_collector.hpp"
 #include "shouwei/collectors/patches/patches_collector.hpp"
 #include "shouwei/collectors/platform_ports.hpp"
 #include "shouwei/collectors/usb/usb_collector.hpp"
 #include "shouwei/collectors/usb/usb_event_store.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace shouwei::agent {
 
@@ -23,6 +30,9 @@ class DefaultCollectorSet final : public CollectorSet {
   // Declared before the builder: the collectors hold references into the ports and stores.
   collectors::PlatformPorts ports;
   std::optional<collectors::usb::UsbEventStore> usb_events;
+  // Lookups read the database through the holder, so a policy can swap it while they run.
+  collectors::categories::CategoryDbHolder categories;
+  std::unique_ptr<collectors::browsing::CategoryDbCategorizer> categorizer;
   std::unique_ptr<SnapshotBuilder> snapshot_builder;
 };
 
@@ -33,11 +43,28 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   // Configuration errors of every family first, before anything is opened.
   SHOUWEI_TRY(auto antivirus_config, collectors::antivirus::parse_antivirus_config(config.section("antivirus")));
   SHOUWEI_TRY(auto thresholds, collectors::compliance::parse_compliance_config(config.section("compliance")));
+  const toml::table* browsing_section = config.section("browsing");
+  SHOUWEI_TRY(auto browsing_config, collectors::browsing::parse_browsing_config(browsing_section));
+  SHOUWEI_TRY(auto category_map, collectors::categories::parse_category_map(
+                                     browsing_section ? browsing_section->get_as<toml::table>("category_map") : nullptr));
 
   auto set = std::make_unique<DefaultCollectorSet>();
   set->ports = collectors::make_platform_ports(root);
   SHOUWEI_TRY(auto usb_events, collectors::usb::UsbEventStore::open(state.db()));
   set->usb_events.emplace(std::move(usb_events));
+
+  if (browsing_config.categories_file) {
+    // A missing or damaged category database does not stop the agent: visits are still logged,
+    // uncategorised, and the browsing section says why.
+    auto db = collectors::categories::CategoryDb::open(*browsing_config.categories_file);
+    if (db) {
+      set->categories.store(std::make_shared<const collectors::categories::CategoryDb>(std::move(db).value()));
+    } else {
+      spdlog::error("browsing categories unavailable: {}", db.error().message);
+    }
+  }
+  set->categorizer = std::make_unique<collectors::browsing::CategoryDbCategorizer>(set->categories,
+                                                                                   std::move(category_map));
 
   std::vector<std::unique_ptr<collectors::Collector>> list;
   list.push_back(collectors::make_inventory_collector(
@@ -45,6 +72,11 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   list.push_back(collectors::make_patches_collector(std::move(set->ports.packages)));
   list.push_back(collectors::make_antivirus_collector(std::move(set->ports.antivirus), std::move(antivirus_config)));
   list.push_back(collectors::usb::make_usb_collector(*set->ports.usb, *set->usb_events));
+  SHOUWEI_TRY(auto browsing, collectors::browsing::make_browsing_collector(
+                                 {collectors::browsing::make_platform_profile_source(),
+                                  collectors::browsing::make_platform_history_copier(config.state_dir / "tmp")},
+                                 state.db(), *set->categorizer, std::move(browsing_config)));
+  list.push_back(std::move(browsing));
 
   auto compliance = [thresholds](const boost::json::object& payload, TimePoint now) {
     return collectors::compliance::evaluate_compliance(payload, thresholds, now);
