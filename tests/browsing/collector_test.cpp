@@ -190,6 +190,32 @@ TEST_CASE("collector: cleared history is a tamper event in the section") {
   CHECK(tamper[1].at("detail").as_string().starts_with("2 visit(s)"));
 }
 
+TEST_CASE("collector: a deleted profile is a tamper event, reported once") {
+  Fixture f;
+  f.collect();
+  REQUIRE(f.collector->acknowledge(*f.collector->ack_marker()).ok());
+  fs::remove_all(f.firefox_places().parent_path());
+  auto s = f.collect();
+  const auto& tamper = s.at("tamper").as_array();
+  REQUIRE(tamper.size() == 1);
+  CHECK(tamper[0].at("kind").as_string() == "profile_removed");
+  CHECK(tamper[0].at("user").as_string() == "bob");
+  CHECK(tamper[0].at("detail").as_string().find("/home/bob/.mozilla/firefox/b.default-esr") !=
+        std::string::npos);
+  REQUIRE(f.collector->acknowledge(*f.collector->ack_marker()).ok());
+  CHECK(f.collect().at("tamper").as_array().empty());
+
+  // Back again: read on from its cursor, nothing logged twice.
+  add_visits(f.firefox_places(), "firefox", {{1, unix_us(kT0 + 120), "http://www.youku.com/v/1"}});
+  REQUIRE(f.collector->acknowledge(*f.collector->ack_marker()).ok());
+  auto back = f.collect();
+  CHECK(back.at("visits").as_int64() == 0);
+  // Its history came back smaller: rewound, and one of the visits read is missing.
+  REQUIRE(back.at("tamper").as_array().size() == 2);
+  CHECK(back.at("tamper").as_array()[0].at("kind").as_string() == "history_rewound");
+  CHECK(back.at("tamper").as_array()[1].at("kind").as_string() == "visits_removed");
+}
+
 TEST_CASE(
     "collector: corrupt, truncated and unreadable histories are error entries; others are read") {
   Fixture f;

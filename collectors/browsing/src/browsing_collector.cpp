@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <string>
 
 #include <boost/json.hpp>
@@ -59,8 +60,14 @@ class BrowsingCollector final : public Collector {
                    config_.retention_days);
     SHOUWEI_TRY(auto profiles, ports_.profiles->find(context.root));
     json::array statuses;
-    for (const auto& profile : profiles)
+    std::set<std::string> found;
+    for (const auto& profile : profiles) {
       statuses.push_back(read_profile(context.root, profile, now));
+      // A profile still there but unusable is an error entry, not a removal.
+      if (!profile.error || context.root.exists(profile.directory)) found.insert(profile.directory);
+    }
+    SHOUWEI_TRY(auto removed, note_missing_profiles(db_, found, now));
+    for (const auto& e : removed) spdlog::warn("browsing: {}: {}", e.user, e.detail);
     SHOUWEI_TRY(json::object section, render_window(now));
     section["profiles"] = std::move(statuses);
     return section;

@@ -2,13 +2,14 @@
 
 #include <array>
 #include <charconv>
+#include <set>
 
 namespace shouwei::collectors::browsing {
 namespace {
 
 // AUTOINCREMENT: row ids are never reused after pruning, so "rows after the last reported one"
 // stays correct when the log was emptied.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE browsing_cursor (
   profile_dir     TEXT PRIMARY KEY,
@@ -48,6 +49,8 @@ CREATE TABLE browsing_window (
   value INTEGER NOT NULL
 );
 )sql",
+    // When a profile that was read is no longer found (deleted, or its user removed).
+    "ALTER TABLE browsing_cursor ADD COLUMN missing_since INTEGER",
 };
 
 // Events reported per window at most; a flood of rewinds is still counted in the log.
@@ -150,7 +153,8 @@ INSERT INTO browsing_cursor (profile_dir, user, browser, profile, last_visit_id,
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT(profile_dir) DO UPDATE SET user = excluded.user, browser = excluded.browser, profile = excluded.profile,
   last_visit_id = excluded.last_visit_id, last_visit_time = excluded.last_visit_time,
-  seen_count = excluded.seen_count, recent_since = excluded.recent_since, updated_at = excluded.updated_at)sql"));
+  seen_count = excluded.seen_count, recent_since = excluded.recent_since, updated_at = excluded.updated_at,
+  missing_since = NULL)sql"));
   upsert.bind(1, std::string_view(profile.directory))
       .bind(2, std::string_view(profile.user))
       .bind(3, std::string_view(profile.browser))
@@ -159,6 +163,50 @@ ON CONFLICT(profile_dir) DO UPDATE SET user = excluded.user, browser = excluded.
   upsert.bind(8, cursor.recent_since).bind(9, to_unix_seconds(now));
   SHOUWEI_TRY_VOID(upsert.run());
   return tx.commit();
+}
+
+Result<std::vector<TamperEvent>> note_missing_profiles(
+    sqlite::Database& db, const std::set<std::string>& found_directories, TimePoint now) {
+  SHOUWEI_TRY(auto tx, sqlite::Transaction::begin(db));
+  SHOUWEI_TRY(
+      auto select,
+      db.prepare("SELECT profile_dir, user, browser, profile, last_visit_id FROM browsing_cursor "
+                 "WHERE missing_since IS NULL ORDER BY profile_dir"));
+  std::vector<std::pair<std::string, TamperEvent>> missing;
+  while (true) {
+    SHOUWEI_TRY(bool row, select.step());
+    if (!row) break;
+    std::string dir = select.get_text(0);
+    if (found_directories.count(dir) != 0) continue;
+    missing.emplace_back(dir, TamperEvent{0, now, select.get_text(1), select.get_text(2),
+                                          select.get_text(3), "profile_removed",
+                                          "the profile directory " + dir +
+                                              " is no longer found (history read up to visit id " +
+                                              std::to_string(select.get_int64(4)) + ")"});
+  }
+  SHOUWEI_TRY(auto mark,
+              db.prepare("UPDATE browsing_cursor SET missing_since = ?1 WHERE profile_dir = ?2"));
+  SHOUWEI_TRY(
+      auto insert,
+      db.prepare("INSERT INTO browsing_event (observed_at, user, browser, profile, kind, detail) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  std::vector<TamperEvent> events;
+  for (auto& [dir, e] : missing) {
+    mark.reset();
+    mark.bind(1, to_unix_seconds(now)).bind(2, std::string_view(dir));
+    SHOUWEI_TRY_VOID(mark.run());
+    insert.reset();
+    insert.bind(1, to_unix_seconds(now))
+        .bind(2, std::string_view(e.user))
+        .bind(3, std::string_view(e.browser));
+    insert.bind(4, std::string_view(e.profile))
+        .bind(5, std::string_view(e.kind))
+        .bind(6, std::string_view(e.detail));
+    SHOUWEI_TRY_VOID(insert.run());
+    events.push_back(std::move(e));
+  }
+  SHOUWEI_TRY_VOID(tx.commit());
+  return events;
 }
 
 Result<std::int64_t> prune_browsing_log(sqlite::Database& db, TimePoint cutoff) {

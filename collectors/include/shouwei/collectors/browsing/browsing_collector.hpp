@@ -18,7 +18,8 @@
 //                   host, url, category, categories}] visits in a prohibited category, at most
 //                 kMaxProhibitedReported; prohibited_omitted counts the rest
 //   tamper        [{observed_at, user, browser, profile, kind, detail}] history that shrank or
-//                 was rewound (kind "visits_removed" | "history_rewound")
+//                 was rewound, or a profile read before that is gone (kind "visits_removed" |
+//                 "history_rewound" | "profile_removed")
 //   profiles      [{user, browser, profile, path, status: "ok" | "error", error, new_visits,
 //                   suspect_times, more}] one entry per profile found this time
 //   warnings      configuration warnings (retention raised to the minimum)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,7 @@ struct TamperEvent {
   std::int64_t id = 0;
   TimePoint observed_at;
   std::string user, browser, profile;
-  std::string kind;    // "history_rewound" | "visits_removed"
+  std::string kind;    // "history_rewound" | "visits_removed" | "profile_removed"
   std::string detail;  // one line, English
 };
 
@@ -47,6 +48,12 @@ Result<void> record_profile_read(sqlite::Database& db, const BrowserProfile& pro
                                  const std::vector<LoggedVisit>& visits,
                                  const std::vector<TamperEvent>& events,
                                  const HistoryCursor& cursor, TimePoint now);
+
+// Logs a "profile_removed" event for each profile that was read before, is not among
+// `found_directories` now, and was not already reported missing; returns those events. A
+// profile found again is read on from its cursor (record_profile_read clears the mark).
+Result<std::vector<TamperEvent>> note_missing_profiles(
+    sqlite::Database& db, const std::set<std::string>& found_directories, TimePoint now);
 
 // Deletes visits and events observed before `cutoff`. Returns the number of rows deleted.
 Result<std::int64_t> prune_browsing_log(sqlite::Database& db, TimePoint cutoff);
