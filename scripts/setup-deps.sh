@@ -15,6 +15,8 @@ packages=(
 if [[ "${1:-}" == "--tests" ]]; then
   # Independent implementations and real formats the tests check against.
   packages+=(python3 python3-cryptography python3-jsonschema)
+  # node: ECMAScript's own JSON.stringify, the reference for RFC 8785 canonical JSON (tests/common).
+  packages+=(nodejs)
   # tests/usb makes FAT32 disk images with a real MBR (mkfs.vfat, sfdisk).
   packages+=(dosfstools fdisk)
   # tests/media registers MBR, GPT and superfloppy images: FAT32, exFAT, NTFS; mtools reads FAT.
