@@ -3,11 +3,14 @@
 //   dsse_interop_helper keygen ALG PREFIX          -> PREFIX.key, PREFIX.pub; prints keyid
 //   dsse_interop_helper sign KEY TYPE PAYLOAD_FILE -> envelope JSON on stdout
 //   dsse_interop_helper verify PUB ENVELOPE_FILE   -> exit 0 when valid, 1 with the reason
+//   dsse_interop_helper canonicalize FILE          -> each line of FILE (one JSON document per
+//                                                     line) in RFC 8785 form, or "error: ..."
 #include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "shouwei/common/canonical_json.hpp"
 #include "shouwei/common/dsse.hpp"
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/common/keys.hpp"
@@ -37,7 +40,23 @@ int main(int argc, char** argv) {
   CLI::App* verify = app.add_subcommand("verify");
   verify->add_option("pub", key_file)->required();
   verify->add_option("envelope", input_file)->required();
+  CLI::App* canonicalize = app.add_subcommand("canonicalize");
+  canonicalize->add_option("lines", input_file)->required();
   CLI11_PARSE(app, argc, argv);
+
+  if (canonicalize->parsed()) {
+    auto text = read_file(input_file);
+    if (!text) return report(text.error());
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+      std::size_t nl = rest.find('\n');
+      auto line = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      auto canonical = json::canonicalize_text(line);
+      std::cout << (canonical ? *canonical : "error: " + canonical.error().message) << '\n';
+    }
+    return 0;
+  }
 
   if (keygen->parsed()) {
     auto alg = parse_key_algorithm(alg_name);
