@@ -25,6 +25,9 @@ if [[ "${1:-}" == "--tests" ]]; then
   packages+=(squidguard)
   # tests/browsing drives real headless browsers (drive_browser.py speaks CDP / WebDriver BiDi).
   packages+=(chromium firefox-esr python3-websocket)
+  # tests/antivirus cross-checks CVD headers with ClamAV's sigtool; tests/fixtures/patches and
+  # antivirus regenerate with lz4 and python3.
+  packages+=(clamav lz4)
 fi
 if [[ -n "${SHOUWEI_EXTRA_PACKAGES:-}" ]]; then
   read -r -a extra <<<"${SHOUWEI_EXTRA_PACKAGES}"
