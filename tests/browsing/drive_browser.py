@@ -132,7 +132,7 @@ class Chromium:
              "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
              "--user-data-dir=" + self.data_dir, "--proxy-server=http://127.0.0.1:%d" % proxy_port,
              "--remote-debugging-port=0", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, HOME=home))
         port_file = os.path.join(self.data_dir, "DevToolsActivePort")
         lines = wait_for("DevToolsActivePort", lambda: self._read_lines(port_file), DEADLINE_S)
         self.rpc = Rpc("ws://127.0.0.1:%s%s" % (lines[0], lines[1]))

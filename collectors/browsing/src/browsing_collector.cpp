@@ -30,10 +30,13 @@ json::value time_or_null(const std::optional<TimePoint>& t) {
   return json::string(format_rfc3339(*t));
 }
 
-std::vector<std::string> unique_sorted(std::vector<std::string> v) {
+// The categoriser's answer as stored: sorted, unique, without empty names or names holding the
+// log's separator (a line feed).
+std::vector<std::string> clean_categories(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
-  v.erase(std::remove(v.begin(), v.end(), std::string()), v.end());
+  std::erase_if(
+      v, [](const std::string& c) { return c.empty() || c.find('\n') != std::string::npos; });
   return v;
 }
 
@@ -115,7 +118,7 @@ class BrowsingCollector final : public Collector {
       logged.profile = profile.profile;
       logged.url = v.url;
       logged.host = url_host(v.url);
-      logged.categories = unique_sorted(categorizer_.categorize(v.url));
+      logged.categories = clean_categories(categorizer_.categorize(v.url));
       visits.push_back(std::move(logged));
     }
     std::vector<TamperEvent> events;

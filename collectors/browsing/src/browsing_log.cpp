@@ -31,7 +31,7 @@ CREATE TABLE browsing_visit (
   profile     TEXT NOT NULL,
   url         TEXT NOT NULL,
   host        TEXT,
-  categories  TEXT NOT NULL
+  categories  TEXT NOT NULL  -- product categories, one per line
 );
 CREATE INDEX browsing_visit_observed ON browsing_visit(observed_at);
 CREATE TABLE browsing_event (
@@ -59,7 +59,7 @@ constexpr std::int64_t kMaxEventsPerWindow = 10000;
 std::string join_categories(const std::vector<std::string>& categories) {
   std::string out;
   for (const auto& c : categories) {
-    if (!out.empty()) out += ',';
+    if (!out.empty()) out += '\n';
     out += c;
   }
   return out;
@@ -68,7 +68,7 @@ std::string join_categories(const std::vector<std::string>& categories) {
 std::vector<std::string> split_categories(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
-    auto comma = text.find(',');
+    auto comma = text.find('\n');
     if (comma != 0) out.emplace_back(text.substr(0, comma));
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
