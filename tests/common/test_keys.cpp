@@ -117,6 +117,14 @@ TEST_CASE("an SM2 key in OpenSSL's PEM form is recognised as sm2") {
   auto key = PrivateKey::generate(KeyAlgorithm::sm2);
   REQUIRE(key.ok());
   CHECK(EVP_PKEY_is_a(key->public_key().raw(), "SM2"));
+  // OpenSSL 3 decodes a PEM key on the SM2 curve as the SM2 key type, not as "EC".
+  auto pub = PublicKey::from_pem(key->public_key().to_pem());
+  REQUIRE(pub.ok());
+  CHECK(EVP_PKEY_is_a(pub->raw(), "SM2"));
+  CHECK_FALSE(EVP_PKEY_is_a(pub->raw(), "EC"));
+  auto priv = PrivateKey::from_pem(key->to_pem());
+  REQUIRE(priv.ok());
+  CHECK(EVP_PKEY_is_a(priv->public_key().raw(), "SM2"));
   // The SPKI names id-ecPublicKey with the SM2 curve OID 1.2.156.10197.1.301.
   CHECK(key->public_key().spki_der().find(*hex_decode("06082a811ccf5501822d")) !=
         std::string::npos);
