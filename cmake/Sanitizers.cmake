@@ -12,4 +12,5 @@ if(SHOUWEI_FUZZ)
   # Coverage instrumentation for every library a fuzzer links, not only the fuzzer's own file;
   # without it libFuzzer is blind inside the parsers it is meant to explore.
   add_compile_options(-fsanitize=fuzzer-no-link)
+  add_link_options(-fsanitize=fuzzer-no-link)
 endif()

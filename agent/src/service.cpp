@@ -130,6 +130,10 @@ int AgentService::run_once() {
     return exit_code_for(seq.error().code);
   }
   auto report = drain();
+  if (report.rejected > 0) {
+    spdlog::error("{} snapshot(s) rejected by the server", report.rejected);
+    return kExitFailure;
+  }
   if (report.remaining != 0) {
     spdlog::error("{} snapshot(s) left unsent: {}", report.remaining, report.last_error.value_or("unknown error"));
     return kExitPending;

@@ -65,6 +65,27 @@ std::optional<std::string> optional_string(const json::object& obj, std::string_
   return std::string(v->get_string());
 }
 
+// Text officers read is either a plain string or {"zh": ..., "en": ...} (the agent's
+// bilingual form); the latter is stored as "中文 / English".
+Result<std::string> get_display_text(const json::object& obj, std::string_view where,
+                                     std::string_view key, std::size_t max) {
+  const json::value* v = obj.if_contains(key);
+  if (v != nullptr && v->is_object()) {
+    const json::object& o = v->get_object();
+    const json::value* zh = o.if_contains("zh");
+    const json::value* en = o.if_contains("en");
+    if (zh == nullptr || en == nullptr || !zh->is_string() || !en->is_string()) {
+      return field_error(where, key, "expected a string or {\"zh\", \"en\"} strings");
+    }
+    std::string text = std::string(zh->get_string()) + " / " + std::string(en->get_string());
+    if (text.size() > max) {
+      return field_error(where, key, "longer than " + std::to_string(max) + " bytes");
+    }
+    return text;
+  }
+  return get_string(obj, where, key, max);
+}
+
 Result<std::vector<ComplianceCheck>> parse_checks(const json::object& compliance) {
   std::vector<ComplianceCheck> out;
   const json::value* checks = compliance.if_contains("checks");
@@ -88,10 +109,11 @@ Result<std::vector<ComplianceCheck>> parse_checks(const json::object& compliance
       return field_error("snapshot", where + ".result", "expected pass, fail or unknown");
     }
     if (const json::value* t = c.if_contains("title"); t != nullptr && !t->is_null()) {
-      SHOUWEI_TRY(check.title, get_string(c, "snapshot: " + where, "title", kMaxTitleBytes));
+      SHOUWEI_TRY(check.title, get_display_text(c, "snapshot: " + where, "title", kMaxTitleBytes));
     }
     if (const json::value* d = c.if_contains("detail"); d != nullptr && !d->is_null()) {
-      SHOUWEI_TRY(check.detail, get_string(c, "snapshot: " + where, "detail", kMaxDetailBytes));
+      SHOUWEI_TRY(check.detail,
+                  get_display_text(c, "snapshot: " + where, "detail", kMaxDetailBytes));
     }
     out.push_back(std::move(check));
   }
