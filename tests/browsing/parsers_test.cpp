@@ -8,10 +8,11 @@
 #include "shouwei/collectors/browsing/config.hpp"
 #include "shouwei/collectors/browsing/passwd.hpp"
 #include "shouwei/collectors/browsing/profiles_ini.hpp"
+#include "shouwei/platform/inventory/passwd.hpp"
 
 using namespace shouwei::collectors::browsing;
 
-TEST_CASE("passwd: people and root are kept, service accounts and homeless entries are not") {
+TEST_CASE("passwd: people and root own profiles, service accounts and homeless entries do not") {
   const char* text =
       "root:x:0:0:root:/root:/bin/bash\n"
       "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
@@ -26,25 +27,21 @@ TEST_CASE("passwd: people and root are kept, service accounts and homeless entri
       "alias:x:1002:1002::/home/alice:/bin/bash\n"
       "nohome:x:1003:1003:::/bin/bash\n"
       "slash:x:1004:1004::/:/bin/bash\n"
+      "relative:x:1006:1006::home/relative:/bin/bash\n"
+      "kiosk:x:1007:1007::/home/kiosk:/usr/sbin/nologin\n"
       "carol:x:1005:1005:Carol:/srv/people/carol:/bin/zsh";  // no final newline
-  auto users = parse_passwd(text);
-  REQUIRE(users.ok());
-  REQUIRE(users->size() == 4);
-  CHECK((*users)[0].name == "root");
-  CHECK((*users)[0].home == "/root");
-  CHECK((*users)[1].name == "alice");
-  CHECK((*users)[1].uid == 1000);
-  CHECK((*users)[2].name == "olduser");  // low uid but a home under /home; trailing '/' and CR cut
-  CHECK((*users)[2].home == "/home/olduser");
-  CHECK((*users)[3].name == "carol");
-  CHECK((*users)[3].home == "/srv/people/carol");
-}
-
-TEST_CASE("passwd: oversized input is refused, not read") {
-  std::string big(kMaxPasswdBytes + 1, 'a');
-  auto users = parse_passwd(big);
-  REQUIRE_FALSE(users.ok());
-  CHECK(users.error().code == shouwei::Errc::limit_exceeded);
+  auto accounts = shouwei::platform::parse_passwd(text, std::nullopt);
+  auto users = select_profile_owners(accounts.users);
+  REQUIRE(users.size() == 5);
+  CHECK(users[0].name == "root");
+  CHECK(users[0].home == "/root");
+  CHECK(users[1].name == "alice");
+  CHECK(users[1].uid == 1000);
+  CHECK(users[2].name == "olduser");  // low uid but a home under /home; trailing '/' and CR cut
+  CHECK(users[2].home == "/home/olduser");
+  CHECK(users[3].name == "kiosk");  // a nologin shell does not stop a browser from running
+  CHECK(users[4].name == "carol");
+  CHECK(users[4].home == "/srv/people/carol");
 }
 
 TEST_CASE("profiles.ini: relative and absolute profiles, other sections skipped") {

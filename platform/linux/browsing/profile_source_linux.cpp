@@ -4,6 +4,7 @@
 #include "shouwei/collectors/browsing/passwd.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/platform/browsing/browser_table_linux.hpp"
+#include "shouwei/platform/inventory/passwd.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace {
@@ -12,7 +13,8 @@ class LinuxProfileSource final : public ProfileSource {
  public:
   Result<std::vector<BrowserProfile>> find(const RootFs& root) override {
     SHOUWEI_TRY(std::string text, root.read("/etc/passwd", kMaxPasswdBytes));
-    SHOUWEI_TRY(auto users, parse_passwd(text));
+    auto accounts = platform::parse_passwd(text, std::nullopt);  // shells do not matter here
+    auto users = select_profile_owners(accounts.users);
     return discover_profiles(root, users, platform::browsing::linux_browser_locations());
   }
 };

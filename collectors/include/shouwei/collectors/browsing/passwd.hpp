@@ -1,26 +1,25 @@
-// The password database (/etc/passwd format) as the list of accounts whose homes the browsing
-// collector searches. Portable: the bytes come from RootFs, so a fixture tree or a mounted disk
-// works like the live system.
+// Which accounts of the local account database can own browser profiles. The database itself is
+// parsed by the inventory's parser (platform/linux/inventory/passwd.hpp); this is the browsing
+// collector's choice among its accounts. Portable.
 #pragma once
 
 #include <cstddef>
-#include <string_view>
+#include <span>
 #include <vector>
 
 #include "shouwei/collectors/browsing/types.hpp"
-#include "shouwei/common/result.hpp"
+#include "shouwei/collectors/inventory/inventory_facts.hpp"
 
 namespace shouwei::collectors::browsing {
 
+// The password database is read with this cap (RootFs::read never reads past it).
 inline constexpr std::size_t kMaxPasswdBytes = 4u * 1024u * 1024u;
-inline constexpr std::size_t kMaxPasswdUsers = 100000;
 
-// Parses "name:password:uid:gid:gecos:home:shell" lines. Returns the accounts that can own
-// browser profiles: root, regular users (uid >= 1000 except nobody, 65534) and any account
-// whose home is under /home. Accounts without a usable home ("", "/", "/nonexistent") are
-// skipped, and so are malformed lines (NIS "+" entries, wrong field count): one bad line must
-// not hide every other user. Two accounts sharing a home yield the first one only.
-// Fails only when the text is larger than kMaxPasswdBytes.
-Result<std::vector<LocalUser>> parse_passwd(std::string_view text);
+// Returns, in order, the accounts whose homes are searched: root, regular users (uid >= 1000
+// except nobody, 65534) and any account whose home is under /home (a person's account with a
+// low uid, e.g. migrated from an older system), whatever their shell. Accounts without a usable
+// home ("", "/", "/nonexistent", a relative path) are skipped; trailing '/' of a home is cut;
+// two accounts sharing a home yield the first one only.
+std::vector<LocalUser> select_profile_owners(std::span<const collectors::LocalUser> accounts);
 
 }  // namespace shouwei::collectors::browsing
