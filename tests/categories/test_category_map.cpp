@@ -38,9 +38,9 @@ TEST_CASE("the default map follows the documented table") {
   CHECK(map.product_of("bitcoin") == "bitcoin");
   CHECK(map.product_of("lingerie") == "lingerie");
   CHECK(map.product_of("unheard-of") == "unheard-of");
-  for (const auto& [source, product] : map.entries()) {
-    CAPTURE(source);
-    CHECK(std::find(cat::kProductCategories.begin(), cat::kProductCategories.end(), product) !=
+  for (const auto& entry : map.entries()) {
+    CAPTURE(entry.first);
+    CHECK(std::find(cat::kProductCategories.begin(), cat::kProductCategories.end(), entry.second) !=
           cat::kProductCategories.end());
   }
 }
