@@ -68,32 +68,36 @@ std::optional<double> number(const json::object& o, const char* key) {
   return v->to_number<double>();
 }
 
+// antivirus.products, or why it cannot be used.
+const json::array* av_products(const json::object& payload, Verdict& missing) {
+  const json::object* av = section(payload, "antivirus", missing);
+  if (!av) return nullptr;
+  const json::value* products = av->if_contains("products");
+  if (!products || !products->is_array()) {
+    missing = {Outcome::unknown, "antivirus.products missing", "缺少防病毒产品列表"};
+    return nullptr;
+  }
+  return &products->as_array();
+}
+
 Verdict av_present(const json::object& payload) {
   Verdict v;
-  const json::object* av = section(payload, "antivirus", v);
-  if (!av) return v;
-  const json::value* products = av->if_contains("products");
-  if (!products || !products->is_array())
-    return {Outcome::unknown, "antivirus.products missing", "缺少防病毒产品列表"};
-  std::size_t n = products->as_array().size();
-  if (n == 0) return {Outcome::fail, "no antivirus product found", "未发现防病毒软件"};
-  return {Outcome::pass, std::to_string(n) + " antivirus product(s) found",
-          "发现 " + std::to_string(n) + " 个防病毒产品"};
+  const json::array* products = av_products(payload, v);
+  if (!products) return v;
+  if (products->empty()) return {Outcome::fail, "no antivirus product found", "未发现防病毒软件"};
+  std::string n = std::to_string(products->size());
+  return {Outcome::pass, n + " antivirus product(s) found", "发现 " + n + " 个防病毒产品"};
 }
 
 Verdict av_fresh(const json::object& payload, const ComplianceThresholds& t) {
   Verdict v;
-  const json::object* av = section(payload, "antivirus", v);
-  if (!av) return v;
-  const json::value* products = av->if_contains("products");
-  if (!products || !products->is_array())
-    return {Outcome::unknown, "antivirus.products missing", "缺少防病毒产品列表"};
-  if (products->as_array().empty())
-    return {Outcome::fail, "no antivirus product found", "未发现防病毒软件"};
+  const json::array* products = av_products(payload, v);
+  if (!products) return v;
+  if (products->empty()) return {Outcome::fail, "no antivirus product found", "未发现防病毒软件"};
   std::optional<double> best_age;
   std::string best_name, stale;
   bool future = false, missing = false;
-  for (const auto& p : products->as_array()) {
+  for (const auto& p : *products) {
     if (!p.is_object()) continue;
     const auto& o = p.as_object();
     const json::value* none = o.if_contains("signatures_missing");
