@@ -43,7 +43,7 @@ int serve(const ServerConfig& config, Store& store) {
   https.request_timeout = config.request_timeout;
   https.threads = config.threads > 0
                       ? config.threads
-                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+                      : static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
   auto server = HttpsServer::create(api, https);
   if (!server) return report(server.error(), exit_code_for(server.error().code));
   (*server)->stop_on_signals();

@@ -1,6 +1,9 @@
 // The embedded SQLite implementation of Store. One connection, serialized by a mutex: SQLite
 // has a single writer anyway, and every write here is a short transaction.
+#include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 
 #include "shouwei/common/sqlite.hpp"
@@ -273,73 +276,28 @@ class SqliteStore final : public Store {
     return true;
   }
 
+  // Group commit (the LevelDB write-batch pattern): concurrent callers queue; the first in the
+  // queue becomes the leader, applies every queued snapshot in one transaction (one disk
+  // flush for all of them) and hands each its own result. A durable answer costs one flush
+  // per batch instead of one per snapshot.
   Result<IngestResult> store_snapshot(const NewSnapshot& snap) override {
-    std::lock_guard lock(mu_);
-    SHOUWEI_TRY(auto tx, Transaction::begin(db_));
-    SHOUWEI_TRY(
-        auto same,
-        db_.prepare("SELECT id, payload_sha256 FROM snapshots WHERE device_id = ? AND seq = ?"));
-    same.bind(1, snap.device_id).bind(2, snap.seq);
-    SHOUWEI_TRY(bool used, same.step());
-    if (used) {
-      if (same.get_text(1) == snap.payload_sha256)
-        return IngestResult{IngestOutcome::duplicate, same.get_int64(0)};
-      return IngestResult{IngestOutcome::seq_conflict, 0};
+    PendingWrite self{&snap};
+    std::unique_lock queue_lock(queue_mu_);
+    queue_.push_back(&self);
+    queue_cv_.wait(queue_lock, [&] { return self.done || queue_.front() == &self; });
+    if (self.done) return std::move(self.result);
+    const std::size_t n = std::min(queue_.size(), kMaxBatch);
+    std::vector<PendingWrite*> batch(queue_.begin(),
+                                     queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_lock.unlock();
+    write_batch(batch);
+    queue_lock.lock();
+    for (std::size_t i = 0; i < n; ++i) {
+      queue_.pop_front();
+      batch[i]->done = true;
     }
-    SHOUWEI_TRY(auto newest, db_.prepare("SELECT max(seq) FROM snapshots WHERE device_id = ?"));
-    newest.bind(1, snap.device_id);
-    SHOUWEI_TRY(bool any, newest.step());
-    if (any && !newest.is_null(0) && newest.get_int64(0) >= snap.seq) {
-      return IngestResult{IngestOutcome::seq_conflict, 0};
-    }
-    const auto taken = static_cast<std::int64_t>(to_unix_seconds(snap.taken_at));
-    const auto received = static_cast<std::int64_t>(to_unix_seconds(snap.received_at));
-    SHOUWEI_TRY(
-        auto ins,
-        db_.prepare("INSERT INTO snapshots(device_id, seq, payload_sha256, envelope, taken_at, "
-                    "received_at, zone, compliance) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
-    ins.bind(1, snap.device_id)
-        .bind(2, snap.seq)
-        .bind(3, snap.payload_sha256)
-        .bind_blob(4, snap.envelope);
-    ins.bind(5, taken).bind(6, received).bind(7, snap.zone).bind(8, snap.compliance);
-    SHOUWEI_TRY_VOID(ins.run());
-    const std::int64_t id = db_.last_insert_rowid();
-
-    SHOUWEI_TRY(
-        auto chk,
-        db_.prepare(
-            "INSERT INTO compliance_results(snapshot_id, ord, check_id, title, result, detail) "
-            "VALUES(?, ?, ?, ?, ?, ?)"));
-    std::int64_t ord = 0;
-    for (const auto& c : snap.checks) {
-      chk.bind(1, id)
-          .bind(2, ord++)
-          .bind(3, c.id)
-          .bind(4, c.title)
-          .bind(5, c.result)
-          .bind(6, c.detail);
-      SHOUWEI_TRY_VOID(chk.run());
-    }
-    SHOUWEI_TRY(
-        auto ev,
-        db_.prepare("INSERT INTO events(device_id, snapshot_id, received_at, source, type, detail) "
-                    "VALUES(?, ?, ?, ?, ?, ?)"));
-    for (const auto& e : snap.events) {
-      ev.bind(1, snap.device_id).bind(2, id).bind(3, received).bind(4, e.source).bind(5, e.type);
-      ev.bind(6, e.detail_json);
-      SHOUWEI_TRY_VOID(ev.run());
-    }
-    SHOUWEI_TRY(
-        auto dev,
-        db_.prepare("UPDATE devices SET last_snapshot_id = ?, last_seq = ?, last_seen = ?, "
-                    "last_taken_at = ?, zone = ?, compliance = ?, hostname = coalesce(?, hostname) "
-                    "WHERE device_id = ?"));
-    dev.bind(1, id).bind(2, snap.seq).bind(3, received).bind(4, taken).bind(5, snap.zone);
-    dev.bind(6, snap.compliance).bind(7, snap.hostname).bind(8, snap.device_id);
-    SHOUWEI_TRY_VOID(dev.run());
-    SHOUWEI_TRY_VOID(tx.commit());
-    return IngestResult{IngestOutcome::stored, id};
+    queue_cv_.notify_all();
+    return std::move(self.result);
   }
 
   Result<std::vector<EndpointRecord>> list_endpoints(const EndpointFilter& f) override {
@@ -456,6 +414,103 @@ class SqliteStore final : public Store {
   }
 
  private:
+  struct PendingWrite {
+    const NewSnapshot* snapshot;
+    Result<IngestResult> result{IngestResult{}};
+    bool done = false;
+  };
+  static constexpr std::size_t kMaxBatch = 256;
+
+  // One transaction for the batch; each snapshot under its own savepoint, so a failing one
+  // does not take the others down. If the commit fails, every one of them fails.
+  void write_batch(const std::vector<PendingWrite*>& batch) {
+    std::lock_guard lock(mu_);
+    auto tx = Transaction::begin(db_);
+    if (!tx) {
+      for (auto* w : batch) w->result = fail(tx.error());
+      return;
+    }
+    for (auto* w : batch) {
+      if (auto sp = db_.exec("SAVEPOINT snapshot"); !sp) {
+        w->result = fail(std::move(sp).error());
+        continue;
+      }
+      w->result = apply_snapshot(*w->snapshot);
+      (void)db_.exec(w->result.ok() ? "RELEASE snapshot"
+                                    : "ROLLBACK TO snapshot; RELEASE snapshot");
+    }
+    if (auto r = tx->commit(); !r) {
+      for (auto* w : batch) w->result = fail(r.error());
+    }
+  }
+
+  // REQUIRES: mu_ held, inside a transaction. Applies the seq rule and writes the snapshot.
+  Result<IngestResult> apply_snapshot(const NewSnapshot& snap) {
+    SHOUWEI_TRY(
+        auto same,
+        db_.prepare("SELECT id, payload_sha256 FROM snapshots WHERE device_id = ? AND seq = ?"));
+    same.bind(1, snap.device_id).bind(2, snap.seq);
+    SHOUWEI_TRY(bool used, same.step());
+    if (used) {
+      if (same.get_text(1) == snap.payload_sha256)
+        return IngestResult{IngestOutcome::duplicate, same.get_int64(0)};
+      return IngestResult{IngestOutcome::seq_conflict, 0};
+    }
+    SHOUWEI_TRY(auto newest, db_.prepare("SELECT max(seq) FROM snapshots WHERE device_id = ?"));
+    newest.bind(1, snap.device_id);
+    SHOUWEI_TRY(bool any, newest.step());
+    if (any && !newest.is_null(0) && newest.get_int64(0) >= snap.seq) {
+      return IngestResult{IngestOutcome::seq_conflict, 0};
+    }
+    const auto taken = static_cast<std::int64_t>(to_unix_seconds(snap.taken_at));
+    const auto received = static_cast<std::int64_t>(to_unix_seconds(snap.received_at));
+    SHOUWEI_TRY(
+        auto ins,
+        db_.prepare("INSERT INTO snapshots(device_id, seq, payload_sha256, envelope, taken_at, "
+                    "received_at, zone, compliance) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+    ins.bind(1, snap.device_id)
+        .bind(2, snap.seq)
+        .bind(3, snap.payload_sha256)
+        .bind_blob(4, snap.envelope);
+    ins.bind(5, taken).bind(6, received).bind(7, snap.zone).bind(8, snap.compliance);
+    SHOUWEI_TRY_VOID(ins.run());
+    const std::int64_t id = db_.last_insert_rowid();
+
+    SHOUWEI_TRY(
+        auto chk,
+        db_.prepare(
+            "INSERT INTO compliance_results(snapshot_id, ord, check_id, title, result, detail) "
+            "VALUES(?, ?, ?, ?, ?, ?)"));
+    std::int64_t ord = 0;
+    for (const auto& c : snap.checks) {
+      chk.bind(1, id)
+          .bind(2, ord++)
+          .bind(3, c.id)
+          .bind(4, c.title)
+          .bind(5, c.result)
+          .bind(6, c.detail);
+      SHOUWEI_TRY_VOID(chk.run());
+    }
+    SHOUWEI_TRY(
+        auto ev,
+        db_.prepare("INSERT INTO events(device_id, snapshot_id, received_at, source, type, detail) "
+                    "VALUES(?, ?, ?, ?, ?, ?)"));
+    for (const auto& e : snap.events) {
+      ev.bind(1, snap.device_id).bind(2, id).bind(3, received).bind(4, e.source).bind(5, e.type);
+      ev.bind(6, e.detail_json);
+      SHOUWEI_TRY_VOID(ev.run());
+    }
+    SHOUWEI_TRY(
+        auto dev,
+        db_.prepare("UPDATE devices SET last_snapshot_id = ?, last_seq = ?, last_seen = ?, "
+                    "last_taken_at = ?, zone = ?, compliance = ?, hostname = coalesce(?, hostname) "
+                    "WHERE device_id = ?"));
+    dev.bind(1, id).bind(2, snap.seq).bind(3, received).bind(4, taken).bind(5, snap.zone);
+    dev.bind(6, snap.compliance).bind(7, snap.hostname).bind(8, snap.device_id);
+    SHOUWEI_TRY_VOID(dev.run());
+    return IngestResult{IngestOutcome::stored, id};
+  }
+
   // REQUIRES: mu_ held.
   Result<void> insert_audit(const AuditEntry& e) {
     SHOUWEI_TRY(
@@ -467,8 +522,11 @@ class SqliteStore final : public Store {
     return s.run();
   }
 
-  std::mutex mu_;
+  std::mutex mu_;  // guards db_
   Database db_;
+  std::mutex queue_mu_;  // guards queue_ and the PendingWrite entries in it
+  std::condition_variable queue_cv_;
+  std::deque<PendingWrite*> queue_;
 };
 
 }  // namespace

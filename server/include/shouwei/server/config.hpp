@@ -18,7 +18,9 @@ struct ServerConfig {
   std::filesystem::path tls_key;                    // PEM private key
   std::filesystem::path database;                   // SQLite file
   std::size_t max_body_bytes = 4u * 1024u * 1024u;  // also caps the inflated size of gzip bodies
-  int threads = 0;                                  // 0: one per core
+  // Request threads. 0: four per core, at least 8: a thread waits while the database flushes
+  // to disk, and concurrent uploads waiting together share one flush (group commit).
+  int threads = 0;
   // Deadline for the TLS handshake, and for each request: from the moment the server waits for
   // it (keep-alive included) until its last byte. A slow client is disconnected at the deadline.
   std::chrono::seconds request_timeout{30};
