@@ -4,7 +4,9 @@
 #include <array>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
+#include <utility>
 
 #include "shouwei/common/sqlite.hpp"
 #include "shouwei/server/store.hpp"
@@ -252,13 +254,12 @@ class SqliteStore final : public Store {
 
   Result<std::optional<DeviceRecord>> find_device(const std::string& device_id) override {
     std::lock_guard lock(mu_);
-    SHOUWEI_TRY(auto s,
-                db_.prepare("SELECT device_id, grp, public_key_pem, key_algorithm, enrolled_at, "
-                            "revoked_at FROM devices WHERE device_id = ?"));
-    s.bind(1, device_id);
-    SHOUWEI_TRY(bool row, s.step());
+    SHOUWEI_TRY(auto s, cached("SELECT device_id, grp, public_key_pem, key_algorithm, enrolled_at, "
+                               "revoked_at FROM devices WHERE device_id = ?"));
+    s->bind(1, device_id);
+    SHOUWEI_TRY(bool row, s->step());
     if (!row) return std::optional<DeviceRecord>();
-    return std::optional<DeviceRecord>(read_device(s));
+    return std::optional<DeviceRecord>(read_device(*s));
   }
 
   Result<bool> revoke_device(const std::string& device_id, TimePoint at,
@@ -446,69 +447,94 @@ class SqliteStore final : public Store {
 
   // REQUIRES: mu_ held, inside a transaction. Applies the seq rule and writes the snapshot.
   Result<IngestResult> apply_snapshot(const NewSnapshot& snap) {
-    SHOUWEI_TRY(
-        auto same,
-        db_.prepare("SELECT id, payload_sha256 FROM snapshots WHERE device_id = ? AND seq = ?"));
-    same.bind(1, snap.device_id).bind(2, snap.seq);
-    SHOUWEI_TRY(bool used, same.step());
+    SHOUWEI_TRY(auto same,
+                cached("SELECT id, payload_sha256 FROM snapshots WHERE device_id = ? AND seq = ?"));
+    same->bind(1, snap.device_id).bind(2, snap.seq);
+    SHOUWEI_TRY(bool used, same->step());
     if (used) {
-      if (same.get_text(1) == snap.payload_sha256)
-        return IngestResult{IngestOutcome::duplicate, same.get_int64(0)};
+      if (same->get_text(1) == snap.payload_sha256)
+        return IngestResult{IngestOutcome::duplicate, same->get_int64(0)};
       return IngestResult{IngestOutcome::seq_conflict, 0};
     }
-    SHOUWEI_TRY(auto newest, db_.prepare("SELECT max(seq) FROM snapshots WHERE device_id = ?"));
-    newest.bind(1, snap.device_id);
-    SHOUWEI_TRY(bool any, newest.step());
-    if (any && !newest.is_null(0) && newest.get_int64(0) >= snap.seq) {
+    SHOUWEI_TRY(auto newest, cached("SELECT max(seq) FROM snapshots WHERE device_id = ?"));
+    newest->bind(1, snap.device_id);
+    SHOUWEI_TRY(bool any, newest->step());
+    if (any && !newest->is_null(0) && newest->get_int64(0) >= snap.seq) {
       return IngestResult{IngestOutcome::seq_conflict, 0};
     }
     const auto taken = static_cast<std::int64_t>(to_unix_seconds(snap.taken_at));
     const auto received = static_cast<std::int64_t>(to_unix_seconds(snap.received_at));
-    SHOUWEI_TRY(
-        auto ins,
-        db_.prepare("INSERT INTO snapshots(device_id, seq, payload_sha256, envelope, taken_at, "
-                    "received_at, zone, compliance) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
-    ins.bind(1, snap.device_id)
+    SHOUWEI_TRY(auto ins,
+                cached("INSERT INTO snapshots(device_id, seq, payload_sha256, envelope, taken_at, "
+                       "received_at, zone, compliance) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+    ins->bind(1, snap.device_id)
         .bind(2, snap.seq)
         .bind(3, snap.payload_sha256)
         .bind_blob(4, snap.envelope);
-    ins.bind(5, taken).bind(6, received).bind(7, snap.zone).bind(8, snap.compliance);
-    SHOUWEI_TRY_VOID(ins.run());
+    ins->bind(5, taken).bind(6, received).bind(7, snap.zone).bind(8, snap.compliance);
+    SHOUWEI_TRY_VOID(ins->run());
     const std::int64_t id = db_.last_insert_rowid();
 
     SHOUWEI_TRY(
         auto chk,
-        db_.prepare(
-            "INSERT INTO compliance_results(snapshot_id, ord, check_id, title, result, detail) "
-            "VALUES(?, ?, ?, ?, ?, ?)"));
+        cached("INSERT INTO compliance_results(snapshot_id, ord, check_id, title, result, detail) "
+               "VALUES(?, ?, ?, ?, ?, ?)"));
     std::int64_t ord = 0;
     for (const auto& c : snap.checks) {
-      chk.bind(1, id)
+      chk->bind(1, id)
           .bind(2, ord++)
           .bind(3, c.id)
           .bind(4, c.title)
           .bind(5, c.result)
           .bind(6, c.detail);
-      SHOUWEI_TRY_VOID(chk.run());
+      SHOUWEI_TRY_VOID(chk->run());
     }
     SHOUWEI_TRY(
         auto ev,
-        db_.prepare("INSERT INTO events(device_id, snapshot_id, received_at, source, type, detail) "
-                    "VALUES(?, ?, ?, ?, ?, ?)"));
+        cached("INSERT INTO events(device_id, snapshot_id, received_at, source, type, detail) "
+               "VALUES(?, ?, ?, ?, ?, ?)"));
     for (const auto& e : snap.events) {
-      ev.bind(1, snap.device_id).bind(2, id).bind(3, received).bind(4, e.source).bind(5, e.type);
-      ev.bind(6, e.detail_json);
-      SHOUWEI_TRY_VOID(ev.run());
+      ev->bind(1, snap.device_id).bind(2, id).bind(3, received).bind(4, e.source).bind(5, e.type);
+      ev->bind(6, e.detail_json);
+      SHOUWEI_TRY_VOID(ev->run());
     }
     SHOUWEI_TRY(
         auto dev,
-        db_.prepare("UPDATE devices SET last_snapshot_id = ?, last_seq = ?, last_seen = ?, "
-                    "last_taken_at = ?, zone = ?, compliance = ?, hostname = coalesce(?, hostname) "
-                    "WHERE device_id = ?"));
-    dev.bind(1, id).bind(2, snap.seq).bind(3, received).bind(4, taken).bind(5, snap.zone);
-    dev.bind(6, snap.compliance).bind(7, snap.hostname).bind(8, snap.device_id);
-    SHOUWEI_TRY_VOID(dev.run());
+        cached("UPDATE devices SET last_snapshot_id = ?, last_seq = ?, last_seen = ?, "
+               "last_taken_at = ?, zone = ?, compliance = ?, hostname = coalesce(?, hostname) "
+               "WHERE device_id = ?"));
+    dev->bind(1, id).bind(2, snap.seq).bind(3, received).bind(4, taken).bind(5, snap.zone);
+    dev->bind(6, snap.compliance).bind(7, snap.hostname).bind(8, snap.device_id);
+    SHOUWEI_TRY_VOID(dev->run());
     return IngestResult{IngestOutcome::stored, id};
+  }
+
+  // A cached prepared statement, reset (bindings cleared) when the lease ends so that no read
+  // transaction stays open. REQUIRES: mu_ held for the lease's lifetime.
+  class Lease {
+   public:
+    explicit Lease(Statement* s) : s_(s) {}
+    Lease(Lease&& other) noexcept : s_(std::exchange(other.s_, nullptr)) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (s_ != nullptr) s_->reset();
+    }
+    Statement& operator*() const { return *s_; }
+    Statement* operator->() const { return s_; }
+
+   private:
+    Statement* s_;
+  };
+
+  // REQUIRES: mu_ held. The hot paths (ingest) reuse their statements instead of compiling
+  // the SQL again for every snapshot.
+  Result<Lease> cached(std::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      SHOUWEI_TRY(auto stmt, db_.prepare(sql));
+      it = statements_.emplace(std::string(sql), std::move(stmt)).first;
+    }
+    return Lease(&it->second);
   }
 
   // REQUIRES: mu_ held.
@@ -522,8 +548,9 @@ class SqliteStore final : public Store {
     return s.run();
   }
 
-  std::mutex mu_;  // guards db_
+  std::mutex mu_;  // guards db_ and statements_
   Database db_;
+  std::map<std::string, Statement, std::less<>> statements_;  // destroyed before db_
   std::mutex queue_mu_;  // guards queue_ and the PendingWrite entries in it
   std::condition_variable queue_cv_;
   std::deque<PendingWrite*> queue_;
