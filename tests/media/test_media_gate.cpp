@@ -115,27 +115,21 @@ TEST_CASE("other zone: de-authorized, high severity, tag zone recorded") {
 TEST_CASE("a tag copied byte for byte onto a stick with another serial or capacity is a clone") {
   Bench original;
   original.tag("m-orig", Zone::intranet);
-  SUBCASE("other serial") {
-    FakeStick s;
-    s.serial = "4C530001230517117999";
-    Bench copy(s);
+  FakeStick other_serial;
+  other_serial.serial = "4C530001230517117999";
+  FakeStick other_capacity;
+  other_capacity.disk_bytes = kImageBytes * 2;
+  for (const auto& [stick, field] :
+       {std::pair{other_serial, "serial"}, std::pair{other_capacity, "capacity"}}) {
+    CAPTURE(field);
+    Bench copy(stick);
     fs::copy_file(original.root / "dev/sdb", copy.root / "dev/sdb",
                   fs::copy_options::overwrite_existing);
     const auto o = copy.handle();
     REQUIRE(o);
     CHECK(o->event.decision.reason == MediaReason::tag_cloned);
+    CHECK(o->event.decision.detail.find(field) != std::string::npos);
     CHECK(copy.gate.actions == std::vector<std::string>{"deauthorize 1-1"});
-  }
-  SUBCASE("same serial, other capacity") {
-    FakeStick s;
-    s.disk_bytes = kImageBytes * 2;
-    Bench copy(s);
-    fs::copy_file(original.root / "dev/sdb", copy.root / "dev/sdb",
-                  fs::copy_options::overwrite_existing);
-    const auto o = copy.handle();
-    REQUIRE(o);
-    CHECK(o->event.decision.reason == MediaReason::tag_cloned);
-    CHECK(o->event.decision.detail.find("capacity") != std::string::npos);
   }
 }
 

@@ -26,6 +26,12 @@ TagReading read_image_tag(const fs::path& image, const PublicKey* key) {
   return collectors::media::read_tag(**device, key);
 }
 
+// A valid frame for a stick of this test's size, for the writes that must be refused.
+std::string any_frame() {
+  const auto tag = make_tag("m", Zone::intranet, false, 1, 2, std::nullopt, kImageBytes);
+  return media::encode_frame(media::sign_tag(tag, media_key()).value()).value();
+}
+
 std::string sh_quote(const fs::path& p) {
   return "'" + p.string() + "'";
 }
@@ -135,36 +141,16 @@ void register_keeps_the_stick_intact(Table table, Fs fs_type) {
 
 }  // namespace
 
-TEST_CASE("register on MBR sticks keeps FAT32, exFAT and NTFS intact") {
-  SUBCASE("fat32") {
-    register_keeps_the_stick_intact(Table::mbr, Fs::fat32);
-  }
-  SUBCASE("exfat") {
-    register_keeps_the_stick_intact(Table::mbr, Fs::exfat);
-  }
-  SUBCASE("ntfs") {
-    register_keeps_the_stick_intact(Table::mbr, Fs::ntfs);
-  }
-}
-
-TEST_CASE("register on GPT sticks keeps FAT32, exFAT and NTFS intact") {
-  SUBCASE("fat32") {
-    register_keeps_the_stick_intact(Table::gpt, Fs::fat32);
-  }
-  SUBCASE("exfat") {
-    register_keeps_the_stick_intact(Table::gpt, Fs::exfat);
-  }
-  SUBCASE("ntfs") {
-    register_keeps_the_stick_intact(Table::gpt, Fs::ntfs);
-  }
-}
-
-TEST_CASE("register on superfloppy FAT32 and exFAT sticks keeps them intact") {
-  SUBCASE("fat32") {
-    register_keeps_the_stick_intact(Table::none, Fs::fat32);
-  }
-  SUBCASE("exfat") {
-    register_keeps_the_stick_intact(Table::none, Fs::exfat);
+TEST_CASE("register keeps MBR, GPT and superfloppy sticks with FAT32, exFAT and NTFS intact") {
+  const std::pair<Table, Fs> layouts[] = {
+      {Table::mbr, Fs::fat32},  {Table::mbr, Fs::exfat},  {Table::mbr, Fs::ntfs},
+      {Table::gpt, Fs::fat32},  {Table::gpt, Fs::exfat},  {Table::gpt, Fs::ntfs},
+      {Table::none, Fs::fat32}, {Table::none, Fs::exfat},
+  };
+  for (const auto& [table, fs_type] : layouts) {
+    CAPTURE(static_cast<int>(table));
+    CAPTURE(static_cast<int>(fs_type));
+    register_keeps_the_stick_intact(table, fs_type);
   }
 }
 
@@ -175,12 +161,7 @@ TEST_CASE("a superfloppy NTFS stick is refused and left untouched") {
   const std::string before = slurp(image);
   auto device = platform::linux_media::open_raw_device(image, true);
   REQUIRE(device.ok());
-  const std::string frame =
-      media::encode_frame(
-          media::sign_tag(make_tag("m", Zone::intranet, false, 1, 2, std::nullopt, kImageBytes),
-                          media_key())
-              .value())
-          .value();
+  const std::string frame = any_frame();
   const auto r = collectors::media::write_tag(**device, frame);
   CHECK(r.error().code == Errc::unsupported);
   CHECK(r.error().message.find("NTFS without a partition table") == 0);
@@ -196,12 +177,7 @@ TEST_CASE("bytes in use in the gap (a boot loader) are never overwritten") {
   const std::string before = slurp(image);
   auto device = platform::linux_media::open_raw_device(image, true);
   REQUIRE(device.ok());
-  const std::string frame =
-      media::encode_frame(
-          media::sign_tag(make_tag("m", Zone::intranet, false, 1, 2, std::nullopt, kImageBytes),
-                          media_key())
-              .value())
-          .value();
+  const std::string frame = any_frame();
   const auto r = collectors::media::write_tag(**device, frame);
   CHECK(r.error().code == Errc::conflict);
   CHECK(r.error().message.find("in use") != std::string::npos);
