@@ -1,7 +1,6 @@
 #include "category_test_support.hpp"
 
 #include <fstream>
-#include <random>
 
 #include <doctest/doctest.h>
 
@@ -10,18 +9,6 @@
 
 namespace shouwei::collectors::categories::testing {
 namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = fs::temp_directory_path() /
-          ("shouwei-categories-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 void write_text(const fs::path& dir, std::string_view relative, std::string_view text) {
   const fs::path p = dir / relative;

@@ -5,22 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "../common/temp_dir.hpp"
 #include "shouwei/collectors/categories/category_db.hpp"
 
 namespace shouwei::collectors::categories::testing {
 
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = shouwei::test::TempDir;  // tests/common/temp_dir.hpp
 
 // Writes text to dir/relative, creating parent directories.
 void write_text(const std::filesystem::path& dir, std::string_view relative, std::string_view text);
