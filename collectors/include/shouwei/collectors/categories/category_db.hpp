@@ -12,7 +12,7 @@
 //    listed in several source categories keeps all of them.
 //
 // Domains are stored as 64-bit fingerprints, so an unlisted host is reported as listed with a
-// probability below 2^-40 per lookup (docs/categories-format.md, "Fingerprints").
+// probability below 2^-45 per name probed, one per label (docs/categories-format.md).
 //
 // Thread safety: a CategoryDb is immutable after open(); any number of threads may call its
 // const methods concurrently. Use CategoryDbHolder to swap databases while lookups continue.
