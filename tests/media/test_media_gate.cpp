@@ -119,9 +119,10 @@ TEST_CASE("a tag copied byte for byte onto a stick with another serial or capaci
   other_serial.serial = "4C530001230517117999";
   FakeStick other_capacity;
   other_capacity.disk_bytes = kImageBytes * 2;
-  for (const auto& [stick, field] :
+  for (const auto& clone :
        {std::pair{other_serial, "serial"}, std::pair{other_capacity, "capacity"}}) {
-    CAPTURE(field);
+    const auto& [stick, field] = clone;
+    CAPTURE(clone.second);
     Bench copy(stick);
     fs::copy_file(original.root / "dev/sdb", copy.root / "dev/sdb",
                   fs::copy_options::overwrite_existing);
@@ -179,8 +180,9 @@ TEST_CASE("untagged sticks under each unregistered rule") {
       {MediaAction::read_only, {"read_only sdb"}},
       {MediaAction::block, {"deauthorize 1-1"}},
   };
-  for (const auto& [rule, actions] : cases) {
-    CAPTURE(to_string(rule));
+  for (const auto& rule_case : cases) {
+    const auto& [rule, actions] = rule_case;
+    CAPTURE(to_string(rule_case.first));
     Bench b;
     MediaRules rules;
     rules.unregistered = rule;

@@ -147,10 +147,10 @@ TEST_CASE("register keeps MBR, GPT and superfloppy sticks with FAT32, exFAT and 
       {Table::gpt, Fs::fat32},  {Table::gpt, Fs::exfat},  {Table::gpt, Fs::ntfs},
       {Table::none, Fs::fat32}, {Table::none, Fs::exfat},
   };
-  for (const auto& [table, fs_type] : layouts) {
-    CAPTURE(static_cast<int>(table));
-    CAPTURE(static_cast<int>(fs_type));
-    register_keeps_the_stick_intact(table, fs_type);
+  for (const auto& layout : layouts) {
+    CAPTURE(static_cast<int>(layout.first));
+    CAPTURE(static_cast<int>(layout.second));
+    register_keeps_the_stick_intact(layout.first, layout.second);
   }
 }
 
