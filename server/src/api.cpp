@@ -1,6 +1,7 @@
 // Routing, authentication and the console routes of the API.
 #include "shouwei/server/api.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <exception>
 
