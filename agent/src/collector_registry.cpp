@@ -8,6 +8,8 @@
 #include "shouwei/collectors/categories/category_db.hpp"
 #include "shouwei/collectors/compliance/compliance.hpp"
 #include "shouwei/collectors/inventory/inventory_collector.hpp"
+#include "shouwei/collectors/media/media_collector.hpp"
+#include "shouwei/collectors/media/media_event_store.hpp"
 #include "shouwei/collectors/patches/patches_collector.hpp"
 #include "shouwei/collectors/platform_ports.hpp"
 #include "shouwei/collectors/usb/usb_collector.hpp"
@@ -30,6 +32,8 @@ class DefaultCollectorSet final : public CollectorSet {
   // Declared before the builder: the collectors hold references into the ports and stores.
   collectors::PlatformPorts ports;
   std::optional<collectors::usb::UsbEventStore> usb_events;
+  std::optional<collectors::media::MediaEventStore> media_events;
+  collectors::media::MediaRules media_rules;  // safe defaults until a signed policy supplies them
   // Lookups read the database through the holder, so a policy can swap it while they run.
   collectors::categories::CategoryDbHolder categories;
   std::unique_ptr<collectors::browsing::CategoryDbCategorizer> categorizer;
@@ -52,6 +56,8 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   set->ports = collectors::make_platform_ports(root);
   SHOUWEI_TRY(auto usb_events, collectors::usb::UsbEventStore::open(state.db()));
   set->usb_events.emplace(std::move(usb_events));
+  SHOUWEI_TRY(auto media_events, collectors::media::MediaEventStore::open(state.db()));
+  set->media_events.emplace(std::move(media_events));
 
   if (browsing_config.categories_file) {
     // A missing or damaged category database does not stop the agent: visits are still logged,
@@ -77,6 +83,7 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
                                   collectors::browsing::make_platform_history_copier(config.state_dir / "tmp")},
                                  state.db(), *set->categorizer, std::move(browsing_config)));
   list.push_back(std::move(browsing));
+  list.push_back(collectors::media::make_media_collector(*set->media_events, set->media_rules));
 
   auto compliance = [thresholds](const boost::json::object& payload, TimePoint now) {
     return collectors::compliance::evaluate_compliance(payload, thresholds, now);

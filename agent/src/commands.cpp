@@ -6,6 +6,7 @@
 #include "shouwei/agent/commands.hpp"
 #include "shouwei/agent/device_identity.hpp"
 #include "shouwei/agent/service.hpp"
+#include "shouwei/collectors/platform_ports.hpp"
 #include "shouwei/common/exit_codes.hpp"
 #include "shouwei/common/json_print.hpp"
 
@@ -16,11 +17,25 @@ int report(const Error& e) {
   std::cerr << "shouwei-agent: " << e.message << "\n";
   return exit_code_for(e.code) == kExitUsage ? kExitConfig : exit_code_for(e.code);
 }
+
+// Every problem with the configuration file itself exits kExitConfig.
+Result<Runtime> open_runtime_or_report(const GlobalOptions& options, int& exit_code) {
+  auto config = load_agent_config(options);
+  if (!config) {
+    std::cerr << "shouwei-agent: " << config.error().message << "\n";
+    exit_code = kExitConfig;
+    return fail(std::move(config).error());
+  }
+  auto runtime = open_runtime(options, std::move(config).value());
+  if (!runtime) exit_code = report(runtime.error());
+  return runtime;
+}
 }  // namespace
 
 int command_snapshot(const GlobalOptions& options, bool payload_only) {
-  auto runtime = open_runtime(options);
-  if (!runtime) return report(runtime.error());
+  int exit_code = kExitOk;
+  auto runtime = open_runtime_or_report(options, exit_code);
+  if (!runtime) return exit_code;
   auto collectors = make_collector_set(runtime->config, runtime->state, runtime->root);
   if (!collectors) return report(collectors.error());
   auto seq = runtime->state.next_seq();
@@ -42,15 +57,34 @@ int command_snapshot(const GlobalOptions& options, bool payload_only) {
 }
 
 int command_pubkey(const GlobalOptions& options) {
-  auto runtime = open_runtime(options);
-  if (!runtime) return report(runtime.error());
+  int exit_code = kExitOk;
+  auto runtime = open_runtime_or_report(options, exit_code);
+  if (!runtime) return exit_code;
   std::cout << runtime->device_key.public_key().to_pem();
   return kExitOk;
 }
 
+int command_media_scan(const GlobalOptions& options, bool apply) {
+  auto config = load_agent_config(options);
+  if (!config) {
+    std::cerr << "shouwei-agent: " << config.error().message << "\n";
+    return kExitConfig;
+  }
+  std::optional<PublicKey> media_key;
+  if (config->media_public_key) {
+    auto key = PublicKey::load(*config->media_public_key);
+    if (!key) return report(key.error());
+    media_key.emplace(std::move(key).value());
+  }
+  RootFs root(options.root);
+  return collectors::run_media_scan(root, config->zone, media_key ? &*media_key : nullptr,
+                                    collectors::media::MediaRules{}, apply, std::cout);
+}
+
 int command_run(const GlobalOptions& options, bool once) {
-  auto runtime = open_runtime(options);
-  if (!runtime) return report(runtime.error());
+  int exit_code = kExitOk;
+  auto runtime = open_runtime_or_report(options, exit_code);
+  if (!runtime) return exit_code;
   auto service = AgentService::create(*runtime);
   if (!service) return report(service.error());
   return once ? (*service)->run_once() : (*service)->run_forever();

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "shouwei/common/file_io.hpp"
+#include "shouwei/common/logging.hpp"
 
 namespace shouwei::agent {
 namespace fs = std::filesystem;
@@ -81,7 +82,10 @@ Result<AgentConfig> parse_config(std::string_view text, const fs::path& source) 
   SHOUWEI_TRY(auto location, get_string(doc, "location", source, "location"));
   cfg.location = location.value_or("");
   SHOUWEI_TRY(auto level, get_string(doc, "log_level", source, "log_level"));
-  if (level) cfg.log_level = *level;
+  if (level) {
+    if (auto valid = parse_log_level(*level); !valid) return bad_key(source, "log_level", valid.error().message);
+    cfg.log_level = *level;
+  }
 
   if (const toml::node* n = doc.get("snapshot_interval_seconds")) {
     auto v = n->value<std::int64_t>();

@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   auto* snapshot = app.add_subcommand("snapshot", "print this PC's signed snapshot (DSSE envelope)");
   snapshot->add_flag("--payload", payload_only, "print the decoded payload, indented, instead");
   auto* pubkey = app.add_subcommand("pubkey", "print the device public key (PEM)");
+  bool apply = false;
+  auto* media = app.add_subcommand("media", "removable-media gate")->require_subcommand(1);
+  auto* media_scan = media->add_subcommand("scan", "print the decision for every USB storage device present");
+  media_scan->add_flag("--apply", apply, "act on the decisions (block / read-only); without it nothing is changed");
   bool once = false;
   auto* run = app.add_subcommand("run", "run the agent service (enroll, snapshot every interval, upload)");
   run->add_flag("--once", once, "one cycle: enroll if needed, snapshot, upload all pending; exit 7 if anything is left unsent");
@@ -37,6 +41,7 @@ int main(int argc, char** argv) {
 
   if (snapshot->parsed()) return agent::command_snapshot(options, payload_only);
   if (pubkey->parsed()) return agent::command_pubkey(options);
+  if (media_scan->parsed()) return agent::command_media_scan(options, apply);
   if (run->parsed()) {
     // Under systemd (or any service manager exporting these), log to the journal.
     if (std::getenv("INVOCATION_ID") != nullptr || std::getenv("JOURNAL_STREAM") != nullptr) {

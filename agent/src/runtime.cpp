@@ -13,8 +13,7 @@ Result<AgentConfig> load_agent_config(const GlobalOptions& options) {
   return parse_config("", "<built-in defaults>");
 }
 
-Result<Runtime> open_runtime(const GlobalOptions& options) {
-  SHOUWEI_TRY(auto config, load_agent_config(options));
+Result<Runtime> open_runtime(const GlobalOptions& options, AgentConfig config) {
   SHOUWEI_TRY(auto level, parse_log_level(config.log_level));
   init_logging("shouwei-agent", options.log_destination, level);
   SHOUWEI_TRY(auto state, AgentState::open(config.state_dir));

@@ -103,7 +103,7 @@ def main():
         # seq grows across runs, and --payload prints the decoded payload.
         res = agent(cfg, "snapshot", "--payload")
         second = json.loads(res.stdout)
-        check(second["seq"] == payload["seq"] + 2, f"seq grows across runs ({payload['seq']} -> {second['seq']})")
+        check(second["seq"] == payload["seq"] + 1, f"seq grows across runs ({payload['seq']} -> {second['seq']})")
         jsonschema.validate(second, schema)
 
         # --root inspects a fixture tree.
@@ -113,6 +113,17 @@ def main():
             check(res.returncode == 0, f"snapshot --root works ({res.stderr})")
             inv = json.loads(res.stdout)["inventory"]
             check("kylin" in json.dumps(inv["os"]).lower(), f"--root reads the fixture's os-release ({inv['os']})")
+
+        # media scan over a fixture PC: one JSON line per USB stick; no disk image there, so the
+        # tag cannot be read and the gate fails closed (read-only), acting on nothing without --apply.
+        usb_root = os.path.join(os.path.dirname(os.path.abspath(ARGS.schema)), "..", "..", "tests", "fixtures", "usb", "office-pc")
+        if os.path.isdir(usb_root):
+            res = agent(cfg, "media", "scan", root=usb_root)
+            check(res.returncode == 0, f"media scan exits 0 ({res.stderr})")
+            decisions = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+            check(len(decisions) >= 1, "media scan lists the fixture's USB sticks")
+            check(all(d["decision"] in ("read_only", "block") and not d["applied"] for d in decisions),
+                  f"unreadable tags fail closed and nothing is applied without --apply ({decisions})")
 
         # Bad configuration: exit 3, one line naming the file.
         bad = os.path.join(tmp, "bad.toml")

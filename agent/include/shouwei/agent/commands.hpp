@@ -13,6 +13,10 @@ int command_snapshot(const GlobalOptions& options, bool payload_only);
 // Prints the device public key (PEM), generating the device key at first use.
 int command_pubkey(const GlobalOptions& options);
 
+// Prints, one JSON object per line, the media-gate decision for every USB storage device present;
+// acts on them only with apply. Rules: safe defaults until a signed policy is applied.
+int command_media_scan(const GlobalOptions& options, bool apply);
+
 // The service: enroll at first start, snapshot every interval, upload. With once: one cycle,
 // exiting kExitPending when anything is left unsent.
 int command_run(const GlobalOptions& options, bool once);

@@ -33,6 +33,7 @@ struct Runtime {
 // exists, else built-in defaults.
 Result<AgentConfig> load_agent_config(const GlobalOptions& options);
 
-Result<Runtime> open_runtime(const GlobalOptions& options);
+// Opens logging, the state and the device key for an already loaded configuration.
+Result<Runtime> open_runtime(const GlobalOptions& options, AgentConfig config);
 
 }  // namespace shouwei::agent

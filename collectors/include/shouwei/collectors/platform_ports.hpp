@@ -7,9 +7,14 @@
 
 #include "shouwei/collectors/antivirus/av_products.hpp"
 #include "shouwei/collectors/inventory/inventory_source.hpp"
+#include "shouwei/collectors/media/media_rules.hpp"
 #include "shouwei/collectors/patches/package_source.hpp"
 #include "shouwei/collectors/usb/usb_bus.hpp"
+#include "shouwei/common/keys.hpp"
 #include "shouwei/common/root_fs.hpp"
+#include "shouwei/common/zone.hpp"
+
+#include <ostream>
 
 namespace shouwei::collectors {
 
@@ -22,5 +27,11 @@ struct PlatformPorts {
 
 // REQUIRES: root outlives the returned ports.
 PlatformPorts make_platform_ports(const RootFs& root);
+
+// `shouwei-agent media scan [--apply]`: one JSON line per USB storage device present (identity,
+// tag, decision, reason); only with apply (and rules in enforce mode) is anything done.
+// Returns an exit code. media_key may be null (tags are then reported unverified).
+int run_media_scan(const RootFs& root, Zone zone, const PublicKey* media_key,
+                   const media::MediaRules& rules, bool apply, std::ostream& out);
 
 }  // namespace shouwei::collectors
