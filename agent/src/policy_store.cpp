@@ -56,8 +56,8 @@ Result<std::optional<policy::Policy>> PolicyStore::current() {
   if (!envelope) return std::optional<policy::Policy>{};
   auto verified = policy::verify_policy_signature(*envelope, pinned_);
   if (!verified) {
-    return fail(Errc::corrupt, db_->path().string() +
-                                   ": stored policy no longer verifies: " + verified.error().message);
+    return fail(Errc::corrupt, db_->path().string() + ": stored policy no longer verifies: " +
+                                   verified.error().message);
   }
   return std::optional<policy::Policy>(std::move(verified).value());
 }
@@ -88,9 +88,9 @@ Result<OfferOutcome> PolicyStore::offer(std::string_view envelope_json, TimePoin
     outcome.message = verified.error().message;
     return outcome;
   }
-  SHOUWEI_TRY(auto store, db_->prepare(
-                              "INSERT OR REPLACE INTO policy_current(singleton, version, envelope, "
-                              "applied_at) VALUES(1, ?, ?, ?)"));
+  SHOUWEI_TRY(auto store,
+              db_->prepare("INSERT OR REPLACE INTO policy_current(singleton, version, envelope, "
+                           "applied_at) VALUES(1, ?, ?, ?)"));
   store.bind(1, verified->version).bind(2, envelope_json).bind(3, to_unix_seconds(now));
   SHOUWEI_TRY_VOID(store.run());
   outcome.applied = true;
@@ -104,8 +104,7 @@ Result<void> PolicyStore::record_rejection(const Error& error, std::string_view 
   SHOUWEI_TRY(auto count, db_->prepare("SELECT count(*) FROM policy_rejections"));
   SHOUWEI_TRY(bool has_row, count.step());
   if (has_row && static_cast<std::uint64_t>(count.get_int64(0)) >= max_events_) {
-    SHOUWEI_TRY(auto drop,
-                db_->prepare("UPDATE policy_rejection_drops SET dropped = dropped + 1"));
+    SHOUWEI_TRY(auto drop, db_->prepare("UPDATE policy_rejection_drops SET dropped = dropped + 1"));
     SHOUWEI_TRY_VOID(drop.run());
     return tx.commit();
   }
