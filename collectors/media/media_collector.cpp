@@ -1,14 +1,11 @@
 #include "shouwei/collectors/media/media_collector.hpp"
 
-#include <algorithm>
-#include <charconv>
-
 #include <boost/json/array.hpp>
 
 namespace shouwei::collectors::media {
 namespace {
 
-class MediaCollector final : public Collector {
+class MediaCollector final : public StoredRecordsCollector {
  public:
   MediaCollector(MediaEventStore& store, const MediaRules& rules) : store_(store), rules_(rules) {}
 
@@ -18,9 +15,9 @@ class MediaCollector final : public Collector {
     SHOUWEI_TRY(auto events, store_.pending(kMaxMediaEventsPerSnapshot));
     SHOUWEI_TRY(const std::int64_t dropped, store_.dropped_count());
     boost::json::array list;
-    last_included_ = 0;
+    reset_included();
     for (auto& e : events) {
-      last_included_ = std::max(last_included_, e.id);
+      note_included(e.id);
       list.push_back(std::move(e.event));
     }
     boost::json::object section;
@@ -31,26 +28,13 @@ class MediaCollector final : public Collector {
     return section;
   }
 
-  // Decisions stay stored until the server acknowledged the snapshot that carried them.
-  std::optional<std::string> ack_marker() const override {
-    if (last_included_ == 0) return std::nullopt;
-    return std::to_string(last_included_);
-  }
 
-  Result<void> acknowledge(std::string_view marker) override {
-    std::int64_t through = 0;
-    const char* end = marker.data() + marker.size();
-    auto [stop, ec] = std::from_chars(marker.data(), end, through);
-    if (ec != std::errc() || stop != end || through <= 0) {
-      return fail(Errc::parse, "media acknowledgement marker is not an event id");
-    }
-    return store_.acknowledge_through(through);
-  }
+ protected:
+  Result<void> acknowledge_through(std::int64_t id) override { return store_.acknowledge_through(id); }
 
  private:
   MediaEventStore& store_;
   const MediaRules& rules_;
-  std::int64_t last_included_ = 0;
 };
 
 }  // namespace

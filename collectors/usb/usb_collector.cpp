@@ -1,14 +1,11 @@
 #include "shouwei/collectors/usb/usb_collector.hpp"
 
-#include <algorithm>
-#include <charconv>
-
 #include <boost/json/array.hpp>
 
 namespace shouwei::collectors::usb {
 namespace {
 
-class UsbCollector final : public Collector {
+class UsbCollector final : public StoredRecordsCollector {
  public:
   UsbCollector(UsbBus& bus, UsbEventStore& store) : bus_(bus), store_(store) {}
 
@@ -21,10 +18,10 @@ class UsbCollector final : public Collector {
     boost::json::array device_array;
     for (const auto& d : devices) device_array.push_back(to_json(d));
     boost::json::array event_array;
-    last_included_ = 0;
+    reset_included();
     for (const auto& e : events) {
       event_array.push_back(to_json(e));
-      last_included_ = std::max(last_included_, e.id);
+      note_included(e.id);
     }
     boost::json::object section;
     section["devices"] = std::move(device_array);
@@ -33,23 +30,11 @@ class UsbCollector final : public Collector {
     return section;
   }
 
-  // Events stay stored until the server acknowledged the snapshot that carried them.
-  std::optional<std::string> ack_marker() const override {
-    if (last_included_ == 0) return std::nullopt;
-    return std::to_string(last_included_);
-  }
 
-  Result<void> acknowledge(std::string_view marker) override {
-    std::int64_t through = 0;
-    auto [end, ec] = std::from_chars(marker.data(), marker.data() + marker.size(), through);
-    if (ec != std::errc() || end != marker.data() + marker.size() || through <= 0) {
-      return fail(Errc::parse, "usb acknowledgement marker '" + std::string(marker) + "' is not an event id");
-    }
-    return store_.acknowledge_through(through);
-  }
+ protected:
+  Result<void> acknowledge_through(std::int64_t id) override { return store_.acknowledge_through(id); }
 
  private:
-  std::int64_t last_included_ = 0;
   UsbBus& bus_;
   UsbEventStore& store_;
 };

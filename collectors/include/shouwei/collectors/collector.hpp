@@ -3,6 +3,9 @@
 // tests); the collector's own logic turns the port's typed structs into the section.
 #pragma once
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +41,37 @@ class Collector {
     (void)marker;
     return {};
   }
+};
+
+// Base of the collectors whose section carries records from a local store with increasing ids
+// (USB events, media decisions): the marker is the highest id included in the last collect(),
+// and acknowledging it deletes everything up to that id from the store.
+class StoredRecordsCollector : public Collector {
+ public:
+  std::optional<std::string> ack_marker() const override {
+    if (last_included_ == 0) return std::nullopt;
+    return std::to_string(last_included_);
+  }
+
+  Result<void> acknowledge(std::string_view marker) override {
+    std::int64_t through = 0;
+    const char* end = marker.data() + marker.size();
+    auto [stop, ec] = std::from_chars(marker.data(), end, through);
+    if (ec != std::errc() || stop != end || through <= 0) {
+      return fail(Errc::parse, std::string(section()) + " acknowledgement marker '" + std::string(marker) +
+                                   "' is not a record id");
+    }
+    return acknowledge_through(through);
+  }
+
+ protected:
+  // Call at the start of collect(), then once per record put into the section.
+  void reset_included() noexcept { last_included_ = 0; }
+  void note_included(std::int64_t id) noexcept { last_included_ = std::max(last_included_, id); }
+  virtual Result<void> acknowledge_through(std::int64_t id) = 0;
+
+ private:
+  std::int64_t last_included_ = 0;
 };
 
 }  // namespace shouwei::collectors
