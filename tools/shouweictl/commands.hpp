@@ -15,5 +15,6 @@ void add_key_commands(CLI::App& app);        // keygen, verify
 void add_category_commands(CLI::App& app);   // categories build | lookup
 void add_report_commands(CLI::App& app);     // report pull
 void add_media_commands(CLI::App& app);      // media register | inspect | unregister
+void add_policy_commands(CLI::App& app);     // policy init | sign | show
 
 }  // namespace shouwei::ctl

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   shouwei::ctl::add_category_commands(app);
   shouwei::ctl::add_report_commands(app);
   shouwei::ctl::add_media_commands(app);
+  shouwei::ctl::add_policy_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
