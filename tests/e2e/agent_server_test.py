@@ -134,7 +134,7 @@ class HoldingProxy:
 
         threading.Thread(target=down, daemon=True).start()
         buffered = b""
-        forwarded = 0
+        forwarded = 0  # bytes passed through while holding
         try:
             while True:
                 data = client.recv(65536)
@@ -142,13 +142,17 @@ class HoldingProxy:
                     break
                 # The TLS handshake and the start of the request pass; the rest of the upload is
                 # held, so the agent is killed with its request half delivered.
-                if held and forwarded >= 1500:
-                    buffered += data
+                if held:
+                    # Split within a chunk: the handshake may arrive together with the request.
+                    room = max(0, 1500 - forwarded)
+                    if room:
+                        upstream.sendall(data[:room])
+                        forwarded += min(room, len(data))
+                    buffered += data[room:]
                     if len(buffered) > 2000:
                         self.seen_request.set()
                 else:
                     upstream.sendall(data)
-                    forwarded += len(data)
         except OSError:
             pass
         if held:

@@ -20,11 +20,6 @@ namespace {
 // Envelopes larger than this are refused before parsing (snapshots are far smaller).
 constexpr std::size_t kMaxEnvelopeBytes = 16u * 1024u * 1024u;
 
-[[noreturn]] void exit_with(std::string_view command, int code, std::string_view message) {
-  std::cerr << "shouweictl " << command << ": " << message << '\n';
-  throw CommandExit{code};
-}
-
 Result<std::string> read_stdin(std::size_t max_bytes) {
   std::string data;
   char buf[64 * 1024];

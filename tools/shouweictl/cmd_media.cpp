@@ -27,17 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace cm = collectors::media;
 
-[[noreturn]] void exit_with(std::string_view command, int code, std::string_view message) {
-  std::cerr << "shouweictl media " << command << ": " << message << '\n';
-  throw CommandExit{code};
-}
-
-template <typename T>
-T or_exit(std::string_view command, Result<T> r) {
-  if (!r) exit_with(command, exit_code_for(r.error().code), r.error().message);
-  return std::move(r).value();
-}
-
 // What the target's identity flags say (only meaningful for images).
 struct IdentityFlags {
   std::string vid;
@@ -124,16 +113,16 @@ struct RegisterOptions {
 };
 
 void run_register(const RegisterOptions& opt) {
-  constexpr std::string_view cmd = "register";
+  constexpr std::string_view cmd = "media register";
   const auto zone = parse_zone(opt.zone);
   if (!zone) exit_with(cmd, kExitUsage, "--zone must be intranet, extranet or internet");
   const std::string media_id = opt.media_id.empty() ? media::new_media_id() : opt.media_id;
   if (!media::valid_media_id(media_id)) {
     exit_with(cmd, kExitUsage, "--media-id must be 1..64 characters of A-Z a-z 0-9 . _ -");
   }
-  const PrivateKey key = or_exit(cmd, PrivateKey::load(opt.key_file));
-  auto device = or_exit(cmd, platform::linux_media::open_raw_device(opt.target, true));
-  const cm::StickIdentity id = or_exit(cmd, target_identity(*device, opt.identity, true));
+  const PrivateKey key = value_or_exit(cmd, PrivateKey::load(opt.key_file));
+  auto device = value_or_exit(cmd, platform::linux_media::open_raw_device(opt.target, true));
+  const cm::StickIdentity id = value_or_exit(cmd, target_identity(*device, opt.identity, true));
   if (!id.vendor_id || !id.product_id || !id.capacity_bytes) {
     exit_with(cmd, kExitFailure,
               opt.target + ": the device reports no vendor id, product id or size");
@@ -145,9 +134,9 @@ void run_register(const RegisterOptions& opt) {
   tag.issued_at = std::chrono::time_point_cast<std::chrono::seconds>(SystemClock().now());
   tag.identity = {*id.vendor_id, *id.product_id, id.serial, *id.capacity_bytes};
   const auto previous = cm::read_tag(*device, &key.public_key());
-  const auto envelope = or_exit(cmd, media::sign_tag(tag, key));
-  const std::string frame = or_exit(cmd, media::encode_frame(envelope));
-  const auto where = or_exit(cmd, cm::write_tag(*device, frame));
+  const auto envelope = value_or_exit(cmd, media::sign_tag(tag, key));
+  const std::string frame = value_or_exit(cmd, media::encode_frame(envelope));
+  const auto where = value_or_exit(cmd, cm::write_tag(*device, frame));
   if (previous.tag) std::cout << "replaced media tag " << previous.tag->media_id << '\n';
   std::cout << "registered " << opt.target << ": media id " << media_id << ", zone "
             << to_string(*zone) << (opt.read_only ? ", read-only" : "") << ", tag at byte "
@@ -180,10 +169,10 @@ boost::json::value tag_json(const media::MediaTag& tag) {
 // Prints the tag as JSON; exit 0 when it is there, verified (or no key given) and bound to this
 // stick; kExitVerify when invalid, wrongly signed or cloned; kExitFailure when there is none.
 void run_inspect(const InspectOptions& opt) {
-  constexpr std::string_view cmd = "inspect";
+  constexpr std::string_view cmd = "media inspect";
   std::optional<PublicKey> key;
-  if (!opt.key_file.empty()) key = or_exit(cmd, PublicKey::load(opt.key_file));
-  auto device = or_exit(cmd, platform::linux_media::open_raw_device(opt.target, false));
+  if (!opt.key_file.empty()) key = value_or_exit(cmd, PublicKey::load(opt.key_file));
+  auto device = value_or_exit(cmd, platform::linux_media::open_raw_device(opt.target, false));
   const auto reading = cm::read_tag(*device, key ? &*key : nullptr);
   boost::json::object out;
   out["device"] = opt.target;
@@ -195,7 +184,7 @@ void run_inspect(const InspectOptions& opt) {
   out["tag"] = reading.tag ? tag_json(*reading.tag) : nullptr;
   std::string mismatch;
   if (reading.tag) {
-    const auto id = or_exit(cmd, target_identity(*device, opt.identity, false));
+    const auto id = value_or_exit(cmd, target_identity(*device, opt.identity, false));
     if (id.vendor_id) {
       mismatch = cm::binding_mismatch(reading.tag->identity, id);
       out["binding"] = mismatch.empty() ? "matches this stick" : "CLONE: " + mismatch;
@@ -219,8 +208,8 @@ void run_inspect(const InspectOptions& opt) {
 }
 
 void run_unregister(const std::string& target) {
-  auto device = or_exit("unregister", platform::linux_media::open_raw_device(target, true));
-  const auto where = or_exit("unregister", cm::erase_tag(*device));
+  auto device = value_or_exit("media unregister", platform::linux_media::open_raw_device(target, true));
+  const auto where = value_or_exit("media unregister", cm::erase_tag(*device));
   std::cout << "removed the media tag of " << target << " at byte " << where.offset << " ("
             << cm::to_string(where.layout) << ")\n";
 }

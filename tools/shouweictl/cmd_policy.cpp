@@ -22,17 +22,6 @@
 namespace shouwei::ctl {
 namespace {
 
-[[noreturn]] void policy_exit(std::string_view command, int code, std::string_view message) {
-  std::cerr << "shouweictl policy " << command << ": " << message << '\n';
-  throw CommandExit{code};
-}
-
-template <typename T>
-T value_or_exit(std::string_view command, Result<T> r) {
-  if (!r) policy_exit(command, exit_code_for(r.error().code), r.error().message);
-  return std::move(r).value();
-}
-
 struct InitOptions {
   std::string out;
   int valid_days = 30;
@@ -51,7 +40,7 @@ void run_init(const InitOptions& opt) {
     return;
   }
   if (auto r = os::write_file_new(opt.out, text, os::FileMode::public_read); !r) {
-    policy_exit("init", exit_code_for(r.error().code), r.error().message);
+    exit_with("policy init", exit_code_for(r.error().code), r.error().message);
   }
   std::cout << "wrote " << opt.out << " (version 1, expires " << format_rfc3339(p.expires_at)
             << ")\n";
@@ -63,16 +52,16 @@ struct SignOptions {
 };
 
 void run_sign(const SignOptions& opt) {
-  auto key = value_or_exit("sign", PrivateKey::load(opt.key_file));
-  auto text = value_or_exit("sign", read_file(opt.input, policy::kMaxPolicyBytes));
+  auto key = value_or_exit("policy sign", PrivateKey::load(opt.key_file));
+  auto text = value_or_exit("policy sign", read_file(opt.input, policy::kMaxPolicyBytes));
   auto parsed = policy::parse_policy(text);
-  if (!parsed) policy_exit("sign", kExitUsage, opt.input + ": " + parsed.error().message);
+  if (!parsed) exit_with("policy sign", kExitUsage, opt.input + ": " + parsed.error().message);
   // Every agent would refuse it; signing it would only hide the mistake until rollout.
   if (parsed->expires_at <= std::chrono::system_clock::now()) {
-    policy_exit("sign", kExitUsage, opt.input + ": policy.expires_at is already past");
+    exit_with("policy sign", kExitUsage, opt.input + ": policy.expires_at is already past");
   }
-  auto canonical = value_or_exit("sign", policy::canonical_policy(*parsed));
-  auto envelope = value_or_exit("sign", dsse::sign(dsse::kPolicyPayloadType, canonical, key));
+  auto canonical = value_or_exit("policy sign", policy::canonical_policy(*parsed));
+  auto envelope = value_or_exit("policy sign", dsse::sign(dsse::kPolicyPayloadType, canonical, key));
   std::cout << dsse::serialize(envelope) << '\n';
 }
 
@@ -137,21 +126,21 @@ struct ShowOptions {
 };
 
 void run_show(const ShowOptions& opt) {
-  auto text = value_or_exit("show", read_file(opt.input, policy::kMaxEnvelopeBytes));
+  auto text = value_or_exit("policy show", read_file(opt.input, policy::kMaxEnvelopeBytes));
   policy::Policy p;
   std::string signature_line;
   if (!opt.key_file.empty()) {
-    auto key = value_or_exit("show", PublicKey::load(opt.key_file));
+    auto key = value_or_exit("policy show", PublicKey::load(opt.key_file));
     auto verified = policy::verify_policy_signature(text, key);
-    if (!verified) policy_exit("show", kExitVerify, opt.input + ": " + verified.error().message);
+    if (!verified) exit_with("policy show", kExitVerify, opt.input + ": " + verified.error().message);
     p = std::move(verified).value();
     signature_line = "签名 / Signature: 已验证 / verified, keyid " + key.keyid() + "\n";
   } else {
     // Without the organisation's key the content is shown but marked as unverified.
     auto envelope = dsse::parse(text, policy::kMaxEnvelopeBytes);
-    if (!envelope) policy_exit("show", kExitVerify, opt.input + ": " + envelope.error().message);
+    if (!envelope) exit_with("policy show", kExitVerify, opt.input + ": " + envelope.error().message);
     auto parsed = policy::parse_policy(envelope->payload);
-    if (!parsed) policy_exit("show", kExitVerify, opt.input + ": " + parsed.error().message);
+    if (!parsed) exit_with("policy show", kExitVerify, opt.input + ": " + parsed.error().message);
     p = std::move(parsed).value();
     signature_line = "签名 / Signature: 未验证（未提供 --key）/ NOT verified (no --key given)\n";
   }

@@ -24,11 +24,6 @@ struct PullOptions {
   std::string ca;
 };
 
-[[noreturn]] void exit_with(int code, std::string_view message) {
-  std::cerr << "shouweictl report pull: " << message << '\n';
-  throw CommandExit{code};
-}
-
 // The server's {"error": "..."} message, or the raw body when it is not one.
 std::string server_error(const HttpsResponse& r) {
   boost::system::error_code ec;
@@ -42,19 +37,19 @@ std::string server_error(const HttpsResponse& r) {
 }
 
 void run_pull(const PullOptions& opt) {
-  if (opt.ca.empty()) exit_with(kExitUsage, "--ca FILE: the server's CA certificate is required");
+  if (opt.ca.empty()) exit_with("report pull", kExitUsage, "--ca FILE: the server's CA certificate is required");
   HttpsClient::Options o;
   o.base_url = opt.server;
   o.ca_file = opt.ca;
   auto client = HttpsClient::create(o);
-  if (!client) exit_with(exit_code_for(client.error().code), client.error().message);
+  if (!client) exit_with("report pull", exit_code_for(client.error().code), client.error().message);
   HttpsRequest request;
   request.path = opt.format == "csv" ? "/api/v1/reports/compliance.csv" : "/api/v1/endpoints";
   request.headers.emplace_back("Authorization", "Bearer " + opt.token);
   auto response = client->send(request);
-  if (!response) exit_with(kExitUnavailable, response.error().message);
+  if (!response) exit_with("report pull", kExitUnavailable, response.error().message);
   if (response->status != 200) {
-    exit_with(kExitFailure, opt.server + request.path + ": HTTP " +
+    exit_with("report pull", kExitFailure, opt.server + request.path + ": HTTP " +
                                 std::to_string(response->status) + ": " + server_error(*response));
   }
   if (opt.format == "csv") {
@@ -64,7 +59,7 @@ void run_pull(const PullOptions& opt) {
   }
   boost::system::error_code ec;
   auto value = boost::json::parse(response->body, ec);
-  if (ec) exit_with(kExitFailure, opt.server + request.path + ": response is not JSON");
+  if (ec) exit_with("report pull", kExitFailure, opt.server + request.path + ": response is not JSON");
   std::cout << json::pretty_print(value) << '\n';
 }
 
