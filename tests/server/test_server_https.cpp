@@ -230,8 +230,21 @@ TEST_CASE("https: an oversized body is refused from its headers, before it is se
                    std::chrono::seconds(10));
   CHECK(status_of(r.received) == 413);
   CHECK(r.closed);
-  // Through curl as well, with a body that really is too large.
-  CHECK(s.send("POST", "/api/v1/snapshots", std::string(kMaxBody + 10, ' ')).status == 413);
+  // Through curl as well, with a body that really is too large. The server answers 413 and
+  // closes; a client still sending may see the close before it reads the answer (slower
+  // builds, e.g. under AddressSanitizer), which is the other acceptable outcome.
+  HttpsRequest big;
+  big.method = "POST";
+  big.path = "/api/v1/snapshots";
+  big.content_type = "application/json";
+  big.body = std::string(kMaxBody + 10, ' ');
+  auto answer = s.client().send(big);
+  if (answer.ok()) {
+    CHECK(answer->status == 413);
+  } else {
+    CHECK(answer.error().code == Errc::unavailable);
+  }
+  CHECK(s.stored_snapshots() == 0);
   CHECK(s.send("GET", "/healthz").status == 200);
 }
 
