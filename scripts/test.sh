@@ -52,6 +52,6 @@ ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" || status=$?
 
 if ((sanitize)) && ((status == 0)); then
   # Each libFuzzer target for a short, bounded run on top of its corpus.
-  scripts/run-fuzzers.sh "$build_dir" "${SHOUWEI_FUZZ_SECONDS:-15}" || status=$?
+  scripts/run-fuzzers.sh "$build_dir" "${SHOUWEI_FUZZ_SECONDS:-10}" || status=$?
 fi
 exit "$status"
