@@ -42,6 +42,9 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
       !take_int(s, 2, mi) || !take_char(s, ':') || !take_int(s, 2, sec)) {
     return std::nullopt;
   }
+  // TimePoint counts nanoseconds in 64 bits (about 1678..2261): years outside a sane window
+  // would overflow it, so they are not timestamps we accept.
+  if (y < kMinRfc3339Year || y > kMaxRfc3339Year) return std::nullopt;
   chr::year_month_day ymd{chr::year(y), chr::month(unsigned(mo)), chr::day(unsigned(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   chr::microseconds frac{0};

@@ -25,6 +25,11 @@ TEST_CASE("parse_rfc3339 accepts Z, offsets and fractions") {
   CHECK(parse_rfc3339("1970-01-01T00:00:00.123456789Z") == TimePoint(microseconds(123456)));
 }
 
+TEST_CASE("parse_rfc3339 accepts the edges of its year window") {
+  CHECK(parse_rfc3339("2200-12-31T23:59:59Z").has_value());
+  CHECK(parse_rfc3339("1700-01-01T00:00:00Z").has_value());
+}
+
 TEST_CASE("format and parse round-trip") {
   for (long long s : {0LL, 1LL, 86399LL, 1795250000LL, 4102444800LL}) {
     TimePoint t = from_unix_seconds(s);
@@ -38,7 +43,9 @@ TEST_CASE("parse_rfc3339 rejects malformed or impossible timestamps") {
         "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-21T24:00:00Z",
         "2026-11-21T08:60:00Z", "2026-11-21T08:33:20.Z", "2026-11-21T08:33:20+0800",
         "2026-11-21T08:33:20+24:00", "2026-11-21T08:33:20Zjunk", "+2026-11-21T08:33:20Z",
-        "2026-11-21T08:33:20 Z"}) {
+        "2026-11-21T08:33:20 Z",
+        // Years whose nanosecond TimePoint would overflow (found by fuzz_policy_parse).
+        "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "2201-01-01T00:00:00Z"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_rfc3339(bad).has_value());
   }

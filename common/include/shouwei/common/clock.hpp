@@ -35,7 +35,11 @@ class FixedClock final : public Clock {
 
 // "2026-11-21T08:30:00Z" (UTC, second precision), the form every timestamp we emit takes.
 std::string format_rfc3339(TimePoint t);
-// Accepts "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)"; nullopt on anything else.
+inline constexpr int kMinRfc3339Year = 1700;
+inline constexpr int kMaxRfc3339Year = 2200;
+
+// Accepts "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)" with a year in
+// [kMinRfc3339Year, kMaxRfc3339Year]; nullopt on anything else.
 std::optional<TimePoint> parse_rfc3339(std::string_view text);
 // Seconds since the Unix epoch, for storage.
 inline std::int64_t to_unix_seconds(TimePoint t) {
