@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include "shouwei/collectors/inventory/inventory_collector.hpp"
+#include "shouwei/collectors/json_text.hpp"
 #include "shouwei/common/utf8.hpp"
 
 namespace shouwei::collectors {
@@ -13,10 +14,6 @@ namespace {
 
 json::value text(std::string_view s) {
   return json::value(to_valid_utf8(s));
-}
-
-json::value text_or_null(const std::optional<std::string>& s) {
-  return s ? text(*s) : json::value(nullptr);
 }
 
 json::value time_or_null(const std::optional<TimePoint>& t) {

@@ -1,3 +1,4 @@
+#include "shouwei/collectors/json_text.hpp"
 #include "shouwei/collectors/media/media_event_store.hpp"
 #include "shouwei/common/media_tag.hpp"
 #include "shouwei/common/utf8.hpp"
@@ -6,11 +7,6 @@ namespace shouwei::collectors::media {
 namespace {
 
 namespace bj = boost::json;
-
-bj::value text_or_null(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  return bj::value(to_valid_utf8(*text));  // device strings are untrusted bytes
-}
 
 bj::value id_or_null(const std::optional<std::uint16_t>& id) {
   if (!id) return nullptr;

@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
+#include "shouwei/collectors/json_text.hpp"
 #include "shouwei/collectors/usb/usb_collector.hpp"
 #include "shouwei/common/utf8.hpp"
 
@@ -11,10 +12,6 @@ namespace shouwei::collectors::usb {
 namespace {
 
 namespace json = boost::json;
-
-json::value text(const std::optional<std::string>& s) {
-  return s ? json::value(to_valid_utf8(*s)) : json::value(nullptr);
-}
 
 // Ids and classes as lsusb and USBGuard print them ("0781", "08"), fixed width lowercase hex.
 template <typename T>
@@ -33,15 +30,15 @@ json::value number(const std::optional<T>& v) {
 void put_identity(json::object& o, const UsbIdentity& id) {
   o["vendor_id"] = hex(id.vendor_id, 4);
   o["product_id"] = hex(id.product_id, 4);
-  o["manufacturer"] = text(id.manufacturer);
-  o["product"] = text(id.product);
-  o["serial"] = text(id.serial);
+  o["manufacturer"] = text_or_null(id.manufacturer);
+  o["product"] = text_or_null(id.product);
+  o["serial"] = text_or_null(id.serial);
 }
 
 void put_file_system(json::object& o, const FileSystemInfo& fs) {
-  o["fs_type"] = text(fs.type);
-  o["label"] = text(fs.label);
-  o["uuid"] = text(fs.uuid);
+  o["fs_type"] = text_or_null(fs.type);
+  o["label"] = text_or_null(fs.label);
+  o["uuid"] = text_or_null(fs.uuid);
 }
 
 json::object to_json(const UsbInterface& i) {
@@ -50,8 +47,8 @@ json::object to_json(const UsbInterface& i) {
   o["class"] = hex(i.interface_class, 2);
   o["subclass"] = hex(i.interface_subclass, 2);
   o["protocol"] = hex(i.interface_protocol, 2);
-  o["description"] = text(i.description);
-  o["driver"] = text(i.driver);
+  o["description"] = text_or_null(i.description);
+  o["driver"] = text_or_null(i.driver);
   return o;
 }
 
@@ -111,7 +108,7 @@ json::object to_json(const UsbEvent& e) {
   o["bus_path"] =
       e.bus_path.empty() ? json::value(nullptr) : json::value(to_valid_utf8(e.bus_path));
   put_identity(o, e.identity);
-  o["block_name"] = text(e.block_name);
+  o["block_name"] = text_or_null(e.block_name);
   o["seqnum"] = number(e.seqnum);
   return o;
 }
