@@ -9,6 +9,7 @@
 
 #include "shouwei/agent/collector_registry.hpp"
 #include "shouwei/agent/outbox.hpp"
+#include "shouwei/agent/policy_listeners.hpp"
 #include "shouwei/agent/runtime.hpp"
 #include "shouwei/agent/server_link.hpp"
 
@@ -42,6 +43,9 @@ class AgentService {
   // 15 min, times a random factor in [0.5, 1] so that ten thousand PCs do not retry in lockstep.
   static std::chrono::milliseconds backoff(int failures);
 
+  // Subscribe before run_once()/run_forever(); see policy_listeners.hpp.
+  PolicyListeners& policy_listeners() { return policy_listeners_; }
+
  private:
   AgentService(Runtime& runtime, std::unique_ptr<CollectorSet> collectors, Outbox outbox,
                std::optional<ServerLink> link)
@@ -52,6 +56,7 @@ class AgentService {
   Outbox outbox_;
   std::optional<ServerLink> link_;
   boost::json::object last_inventory_;
+  PolicyListeners policy_listeners_;
 };
 
 }  // namespace shouwei::agent
