@@ -14,6 +14,10 @@ bool UsbDevice::is_mass_storage() const {
 std::string devpath_of(const UsbDevice& device) {
   constexpr std::string_view kSys = "/sys/";
   std::string_view path = device.sysfs_path;
+  // Windows: sysfs_path holds the PnP device instance id ("USB\VID_0781&PID_5567\...", see
+  // windows_pnp.hpp), and events name the device by "/" + that id.
+  if (!path.empty() && path.front() != '/' && path.find('\\') != std::string_view::npos)
+    return "/" + std::string(path);
   if (!path.starts_with(kSys)) return {};
   path.remove_prefix(kSys.size() - 1);
   return std::string(path);

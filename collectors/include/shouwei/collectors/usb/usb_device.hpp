@@ -89,7 +89,8 @@ struct UsbDevice {
 };
 
 // The kernel's devpath of a device ("/devices/..."), i.e. sysfs_path without the "/sys" prefix;
-// the key by which uevents name it. Empty when sysfs_path is not under /sys.
+// the key by which uevents name it. Empty when sysfs_path is not under /sys. On Windows,
+// where sysfs_path holds the PnP device instance id, "/" + that id (windows_pnp.hpp).
 std::string devpath_of(const UsbDevice& device);
 
 }  // namespace shouwei::collectors::usb
