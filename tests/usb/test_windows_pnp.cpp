@@ -7,7 +7,9 @@
 #include "common/temp_dir.hpp"
 #include "shouwei/collectors/usb/usb_event_recorder.hpp"
 #include "shouwei/collectors/usb/usb_history.hpp"
+#include "shouwei/collectors/usb/windows_device_events.hpp"
 #include "shouwei/collectors/usb/windows_pnp.hpp"
+#include "shouwei/collectors/usb/windows_pnp_bus.hpp"
 #include "windows_pnp_fixture.hpp"
 
 using namespace shouwei::collectors::usb;
@@ -15,16 +17,14 @@ using shouwei::Errc;
 
 namespace {
 
-class FakeBus final : public UsbBus {
+// What SetupAPI would list; `present` is changed by the tests as devices come and go.
+class FakeRecords final : public PnpRecordSource {
  public:
-  std::vector<UsbDevice> present;
-  shouwei::Result<std::vector<UsbDevice>> devices() override { return present; }
-  shouwei::Result<UsbDevice> device_at(std::string_view devpath) override {
-    for (const auto& d : present) {
-      if (devpath_of(d) == devpath) return d;
-    }
-    return shouwei::fail(Errc::not_found, std::string(devpath) + ": no such device");
-  }
+  explicit FakeRecords(std::vector<PnpDeviceRecord>& present) : present_(present) {}
+  shouwei::Result<std::vector<PnpDeviceRecord>> present() override { return present_; }
+
+ private:
+  std::vector<PnpDeviceRecord>& present_;
 };
 
 class FakeHistory final : public UsbHistorySource {
@@ -187,8 +187,9 @@ TEST_CASE("a parent loop or a dangling parent does not hang or crash the assembl
 }
 
 TEST_CASE("Windows arrivals and removals go through the same recorder as uevents") {
-  FakeBus bus;
-  bus.present = assemble_usb_devices(shouwei::usb_test::office_pc_pnp_records());
+  std::vector<PnpDeviceRecord> present = shouwei::usb_test::office_pc_pnp_records();
+  auto bus_owner = make_pnp_usb_bus(std::make_unique<FakeRecords>(present));
+  UsbBus& bus = *bus_owner;
   shouwei::test::TempDir dir;
   auto db = shouwei::sqlite::Database::open(dir.path() / "agent.db").value();
   auto store = UsbEventStore::open(db).value();
@@ -212,7 +213,7 @@ TEST_CASE("Windows arrivals and removals go through the same recorder as uevents
   CHECK((*disk_added)->identity.serial == "4C530001230322115032");
 
   // Pulled: the device is gone from SetupAPI, the identity comes from the recorder's memory.
-  bus.present.clear();
+  present.clear();
   REQUIRE(recorder.handle(uevent_for_disk(UsbAction::remove, stick, disk, "PhysicalDrive1")).ok());
   auto removed = recorder.handle(uevent_for_usb_device(UsbAction::remove, stick));
   REQUIRE(removed.ok());
@@ -278,4 +279,65 @@ TEST_CASE("registry Enum keys become history entries; hubs and junk are skipped"
   CHECK(devices[0].at("product") == "Cruzer Blade");
   CHECK(devices[1].at("vendor_id") == "0781");
   CHECK(section->at("truncated") == false);
+}
+
+TEST_CASE("the PnP bus finds a device by its devpath") {
+  std::vector<PnpDeviceRecord> present = shouwei::usb_test::office_pc_pnp_records();
+  auto bus = make_pnp_usb_bus(std::make_unique<FakeRecords>(present));
+  auto stick = bus->device_at("/USB\\VID_0781&PID_5567\\4C530001230322115032");
+  REQUIRE(stick.ok());
+  CHECK(stick->block_devices.size() == 1);
+  CHECK(bus->device_at("/USB\\VID_0781&PID_5567\\other").error().code == Errc::not_found);
+}
+
+TEST_CASE("device interface notifications become device and disk uevents") {
+  const std::string stick = "USB\\VID_0781&PID_5567\\4C530001230322115032";
+  const std::string disk =
+      "USBSTOR\\Disk&Ven_SanDisk&Prod_Cruzer_Blade&Rev_1.00\\4C530001230322115032&0";
+  const std::string nvme = "SCSI\\Disk&Ven_NVMe&Prod_Samsung_SSD_980\\5&2F1C3B&0&000000";
+  int parent_calls = 0;
+  WindowsDeviceEvents events(
+      {[&](const std::string& id) -> std::optional<std::string> {
+         ++parent_calls;
+         if (id == disk) return stick;
+         if (id == nvme) return "PCI\\VEN_144D&DEV_A809\\4&1&0&00E8";
+         return std::nullopt;
+       },
+       [](const std::string&) -> std::optional<std::string> { return "PhysicalDrive1"; }});
+  const std::string usb_path =
+      "\\\\?\\USB#VID_0781&PID_5567#4C530001230322115032#{A5DCBF10-6530-11D2-901F-00C04FB951ED}";
+  const std::string disk_path =
+      "\\\\?\\USBSTOR#Disk&Ven_SanDisk&Prod_Cruzer_Blade&Rev_1.00#4C530001230322115032&0#{"
+      "53f56307-b6bf-11d0-94f2-00a0c91efb8b}";
+  auto device = events.on_interface(UsbAction::add, usb_path);
+  REQUIRE(device);
+  CHECK(device->devpath == "/" + stick);
+  CHECK(device->get("SUBSYSTEM") == "usb");
+  CHECK(device->get("PRODUCT") == "781/5567/0");
+
+  auto added = events.on_interface(UsbAction::add, disk_path);
+  REQUIRE(added);
+  CHECK(added->devpath == "/" + stick + "/" + disk);
+  CHECK(added->get("DEVTYPE") == "disk");
+  CHECK(added->get("DEVNAME") == "PhysicalDrive1");
+  CHECK(events.remembered() == 1);
+  const int calls_before_removal = parent_calls;
+  auto removed = events.on_interface(UsbAction::remove, disk_path);
+  REQUIRE(removed);
+  CHECK(removed->action == "remove");
+  CHECK(removed->devpath == added->devpath);
+  CHECK(parent_calls == calls_before_removal);  // the node is gone: only memory can tell
+  CHECK(events.remembered() == 0);
+
+  // An internal NVMe disk, an unknown disk leaving, a HID interface and junk: nothing.
+  CHECK_FALSE(
+      events.on_interface(UsbAction::add,
+                          "\\\\?\\SCSI#Disk&Ven_NVMe&Prod_Samsung_SSD_980#5&2F1C3B&0&000000#{"
+                          "53f56307-b6bf-11d0-94f2-00a0c91efb8b}"));
+  CHECK_FALSE(events.on_interface(UsbAction::remove, disk_path));
+  CHECK_FALSE(events.on_interface(UsbAction::add,
+                                  "\\\\?\\HID#VID_046D&PID_C52B&MI_00#7&1B4B2C6C&0&0000#{4d1e55b2-"
+                                  "f16f-11cf-88cb-001111000030}"));
+  CHECK_FALSE(events.on_interface(UsbAction::add, "garbage"));
+  CHECK_FALSE(events.on_interface(UsbAction::add, ""));
 }
