@@ -166,10 +166,12 @@ TEST_CASE("office PC: pending with security flags, reconciled installed list, fa
 
   CHECK(s.at("reboot_required") == true);
   CHECK(s.at("reboot_reasons") == json::array{"component_based_servicing"});
-  for (const auto& [name, status] : s.at("sources").as_object()) {
-    CAPTURE(std::string(name));
-    CHECK(status.as_object().at("answered") == true);
-    CHECK(status.as_object().at("error").is_null());
+  // A plain loop variable: clang 14 cannot capture structured bindings in CAPTURE's lambda.
+  for (const auto& source : s.at("sources").as_object()) {
+    const std::string name(source.key());
+    CAPTURE(name);
+    CHECK(source.value().as_object().at("answered") == true);
+    CHECK(source.value().as_object().at("error").is_null());
   }
   REQUIRE(s.at("warnings").as_array().size() == 1);
   CHECK(s.at("warnings").as_array()[0].as_string().find("1 InstalledOn") != json::string::npos);
