@@ -3,15 +3,19 @@
 // message-only window (WM_DEVICECHANGE, DBT_DEVICEARRIVAL / DBT_DEVICEREMOVECOMPLETE).
 #include "shouwei/platform/win/device_notifications.hpp"
 
-#include <atomic>
+// Not sorted: <windows.h> first, the other Windows headers use its types.
+// clang-format off
+#include <windows.h>
 #include <cfgmgr32.h>
 #include <dbt.h>
+#include <winioctl.h>
+// clang-format on
+
+#include <atomic>
 #include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
-#include <windows.h>
-#include <winioctl.h>
 
 #include "shouwei/collectors/usb/windows_device_events.hpp"
 #include "shouwei/collectors/usb/windows_pnp.hpp"

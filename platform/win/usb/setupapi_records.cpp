@@ -4,13 +4,19 @@
 //
 // Disks are matched to their device node through the disk interface's SP_DEVINFO_DATA; volumes
 // to partitions through IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS (disk number + starting offset).
+//
+// Not sorted: <windows.h> first (the others use its types), then <initguid.h> so that
+// <devpkey.h> defines the DEVPKEY_* constants here instead of only declaring them.
+// clang-format off
+#include <windows.h>
+#include <initguid.h>
 #include <cfgmgr32.h>
 #include <devpkey.h>
-#include <initguid.h>
-#include <map>
 #include <setupapi.h>
-#include <windows.h>
 #include <winioctl.h>
+// clang-format on
+
+#include <map>
 
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/usb_win.hpp"
