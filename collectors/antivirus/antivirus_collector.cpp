@@ -1,5 +1,7 @@
 #include "shouwei/collectors/antivirus/antivirus_collector.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include <boost/json.hpp>
@@ -10,8 +12,15 @@ namespace shouwei::collectors::antivirus {
 namespace json = boost::json;
 
 bool process_running(const std::vector<std::string>& processes, std::string_view name) {
-  std::string_view comm = name.substr(0, 15);
-  return std::find(processes.begin(), processes.end(), comm) != processes.end();
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  return std::any_of(processes.begin(), processes.end(), [&](const std::string& p) {
+    return same(p, name) || (p.size() == 15 && name.size() > 15 && p == name.substr(0, 15));
+  });
 }
 
 json::object product_record(const ProductFacts& f, TimePoint now, double max_age_hours) {
@@ -39,25 +48,36 @@ json::object product_record(const ProductFacts& f, TimePoint now, double max_age
 }
 
 Result<json::object> collect_antivirus(AvProducts& host, const AntivirusConfig& config,
-                                       TimePoint now) {
+                                       TimePoint now, WindowsSecuritySource* windows) {
   json::array warnings;
   auto listed = host.process_names();
   if (!listed) warnings.push_back(json::string(listed.error().message));
   const std::vector<std::string>* processes = listed ? &*listed : nullptr;
 
   json::array products;
-  if (config.clamav) {
+  // ClamAV's layout is the Unix one; descriptors say where they apply.
+  if (config.clamav && host.platform() == "linux") {
     if (auto clam = detect_clamav(host, processes, config, now, warnings))
       products.push_back(std::move(*clam));
   }
+  std::vector<NamedRecord> described;
   for (const auto& d : config.products) {
-    if (auto p = detect_by_descriptor(host, d, processes, config, now))
+    if (d.platform != host.platform()) continue;
+    if (auto p = detect_by_descriptor(host, d, processes, config, now)) {
+      described.push_back({&d, products.size()});
       products.push_back(std::move(*p));
+    }
+  }
+  json::object windows_facts;
+  if (windows) {
+    windows_facts = add_windows_products(*windows, products, described, now,
+                                         config.max_signature_age_hours, warnings);
   }
   json::object out;
   out["product_count"] = products.size();
   out["products"] = std::move(products);
   out["max_signature_age_hours"] = config.max_signature_age_hours;
+  for (auto& [key, value] : windows_facts) out[key] = std::move(value);
   out["warnings"] = std::move(warnings);
   return out;
 }
@@ -69,23 +89,27 @@ namespace {
 
 class AntivirusCollector final : public Collector {
  public:
-  AntivirusCollector(std::unique_ptr<antivirus::AvProducts> host, antivirus::AntivirusConfig config)
-      : host_(std::move(host)), config_(std::move(config)) {}
+  AntivirusCollector(std::unique_ptr<antivirus::AvProducts> host, antivirus::AntivirusConfig config,
+                     std::unique_ptr<antivirus::WindowsSecuritySource> windows)
+      : host_(std::move(host)), config_(std::move(config)), windows_(std::move(windows)) {}
   std::string_view section() const override { return "antivirus"; }
   Result<boost::json::object> collect(const CollectContext& context) override {
-    return antivirus::collect_antivirus(*host_, config_, context.clock.now());
+    return antivirus::collect_antivirus(*host_, config_, context.clock.now(), windows_.get());
   }
 
  private:
   std::unique_ptr<antivirus::AvProducts> host_;
   antivirus::AntivirusConfig config_;
+  std::unique_ptr<antivirus::WindowsSecuritySource> windows_;
 };
 
 }  // namespace
 
-std::unique_ptr<Collector> make_antivirus_collector(std::unique_ptr<antivirus::AvProducts> host,
-                                                    antivirus::AntivirusConfig config) {
-  return std::make_unique<AntivirusCollector>(std::move(host), std::move(config));
+std::unique_ptr<Collector> make_antivirus_collector(
+    std::unique_ptr<antivirus::AvProducts> host, antivirus::AntivirusConfig config,
+    std::unique_ptr<antivirus::WindowsSecuritySource> windows) {
+  return std::make_unique<AntivirusCollector>(std::move(host), std::move(config),
+                                              std::move(windows));
 }
 
 }  // namespace shouwei::collectors

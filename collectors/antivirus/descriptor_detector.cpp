@@ -39,6 +39,46 @@ int number(std::string_view s) {
   return v;
 }
 
+// The value of the first key of `src` that has it; errors other than absence are recorded.
+std::optional<RegistryValue> read_registry(AvProducts& host, const RegistrySource& src,
+                                           json::array& errors) {
+  for (const auto& key : src.keys) {
+    auto v = host.read_registry_value(key, src.value);
+    if (v) return std::move(*v);
+    if (v.error().code != Errc::not_found) errors.push_back(json::string(v.error().message));
+  }
+  return std::nullopt;
+}
+
+std::string registry_name(const RegistrySource& src) {
+  return src.keys.front() + "\\" + src.value;
+}
+
+// The text of a value, through the source's regex when it has one.
+std::optional<std::string> registry_text(const RegistryValue& v, const RegistrySource& src) {
+  std::string text = v.kind == RegistryValue::Kind::number ? std::to_string(v.number) : v.text;
+  if (v.kind == RegistryValue::Kind::other) return std::nullopt;
+  if (src.regex.empty()) return text;
+  return first_match(text, src.regex);
+}
+
+// Numbers: REG_DWORD Unix seconds, or REG_QWORD FILETIME (100 ns ticks since 1601).
+std::optional<TimePoint> registry_time(AvProducts& host, const RegistryValue& v,
+                                       const RegistrySource& src) {
+  if (v.kind == RegistryValue::Kind::number && src.regex.empty()) {
+    constexpr std::uint64_t kUnixEpochTicks = 116444736000000000ULL;
+    std::uint64_t seconds = v.number;
+    if (v.number > 0xFFFFFFFFULL) {
+      if (v.number < kUnixEpochTicks) return std::nullopt;
+      seconds = (v.number - kUnixEpochTicks) / 10000000ULL;
+    }
+    if (seconds < 946684800ULL || seconds > 7258118400ULL) return std::nullopt;  // 2000..2200
+    return from_unix_seconds(static_cast<std::int64_t>(seconds));
+  }
+  auto text = registry_text(v, src);
+  return text ? parse_product_time(host, *text) : std::nullopt;
+}
+
 }  // namespace
 
 std::optional<TimePoint> parse_product_time(AvProducts& host, std::string_view text) {
@@ -101,6 +141,14 @@ std::optional<json::object> detect_by_descriptor(AvProducts& host, const Product
       if (!facts.signature_version)
         errors.push_back(json::string(d.version_file + ": version_regex matched no line"));
     }
+  } else if (d.version_registry) {
+    if (auto v = read_registry(host, *d.version_registry, errors)) {
+      present = true;
+      facts.signature_version = registry_text(*v, *d.version_registry);
+      if (!facts.signature_version)
+        errors.push_back(
+            json::string(registry_name(*d.version_registry) + ": no version in the value"));
+    }
   } else if (newest_mtime) {
     facts.signature_version = format_rfc3339(*newest_mtime);
   }
@@ -112,9 +160,18 @@ std::optional<json::object> detect_by_descriptor(AvProducts& host, const Product
       if (!facts.signature_time)
         errors.push_back(json::string(d.time_file + ": no readable time matched time_regex"));
     }
+  } else if (d.time_registry) {
+    if (auto v = read_registry(host, *d.time_registry, errors)) {
+      present = true;
+      facts.signature_time = registry_time(host, *v, *d.time_registry);
+      if (!facts.signature_time)
+        errors.push_back(
+            json::string(registry_name(*d.time_registry) + ": no readable time in the value"));
+    }
   } else {
     facts.signature_time = newest_mtime;
   }
+  if (d.install_registry && read_registry(host, *d.install_registry, errors)) present = true;
   if (processes && !d.process_names.empty()) {
     facts.realtime =
         std::any_of(d.process_names.begin(), d.process_names.end(),

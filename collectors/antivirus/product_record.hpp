@@ -11,6 +11,7 @@
 
 #include "shouwei/collectors/antivirus/antivirus_config.hpp"
 #include "shouwei/collectors/antivirus/av_products.hpp"
+#include "shouwei/collectors/antivirus/windows_security.hpp"
 
 namespace shouwei::collectors::antivirus {
 
@@ -19,7 +20,7 @@ inline constexpr std::chrono::hours kFutureTolerance{1};
 
 struct ProductFacts {
   std::string name;
-  std::string source;  // "clamav" | "descriptor"
+  std::string source;  // "clamav" | "descriptor" | "defender" | "security_center"
   std::optional<std::string> signature_version;
   std::optional<TimePoint> signature_time;
   std::optional<bool> realtime;
@@ -43,7 +44,23 @@ std::optional<boost::json::object> detect_by_descriptor(AvProducts& host,
                                                         const AntivirusConfig& config,
                                                         TimePoint now);
 
-// Whether `name` runs; compares at most 15 characters, as /proc/<pid>/comm truncates.
+// Whether `name` runs: equal ignoring ASCII case (Windows file names), or, for a listed name
+// of exactly 15 characters, equal to the first 15 of `name` (/proc/<pid>/comm truncates).
 bool process_running(const std::vector<std::string>& processes, std::string_view name);
+
+// A descriptor's record at products[index].
+struct NamedRecord {
+  const ProductDescriptor* descriptor;
+  std::size_t index;
+};
+
+// Windows: adds Defender (while enabled) and every Security Center product to `products`,
+// merging Security Center entries into Defender's record or into the descriptor record whose
+// security_center_names lists them. Returns {"defender": details | null, "sources":
+// {security_center, defender: {answered, error}}}; failures also go to `warnings`.
+boost::json::object add_windows_products(WindowsSecuritySource& windows,
+                                         boost::json::array& products,
+                                         const std::vector<NamedRecord>& described, TimePoint now,
+                                         double max_age_hours, boost::json::array& warnings);
 
 }  // namespace shouwei::collectors::antivirus

@@ -95,7 +95,7 @@ Verdict av_fresh(const json::object& payload, const ComplianceThresholds& t) {
   if (!products) return v;
   if (products->empty()) return {Outcome::fail, "no antivirus product found", "未发现防病毒软件"};
   std::optional<double> best_age;
-  std::string best_name, stale;
+  std::string best_name, stale, stale_reported;
   bool future = false, missing = false;
   for (const auto& p : *products) {
     if (!p.is_object()) continue;
@@ -103,6 +103,12 @@ Verdict av_fresh(const json::object& payload, const ComplianceThresholds& t) {
     const json::value* none = o.if_contains("signatures_missing");
     if (none && none->is_bool() && none->as_bool()) missing = true;
     auto age = number(o, "age_hours");
+    // Windows Security Center: the product itself reports its signatures out of date.
+    const json::value* current = o.if_contains("up_to_date");
+    if (!age && current && current->is_bool() && !current->as_bool() && stale_reported.empty() &&
+        o.contains("name") && o.at("name").is_string()) {
+      stale_reported = std::string(o.at("name").as_string());
+    }
     if (!age) continue;
     const json::value* fut = o.if_contains("future_build_time");
     std::string name = o.contains("name") && o.at("name").is_string()
@@ -132,6 +138,10 @@ Verdict av_fresh(const json::object& payload, const ComplianceThresholds& t) {
     return {Outcome::fail, "antivirus installed without any signature database",
             "防病毒软件缺少病毒特征库"};
   }
+  if (!stale_reported.empty()) {
+    return {Outcome::fail, stale_reported + " reports its signatures out of date",
+            stale_reported + " 报告病毒特征库已过期"};
+  }
   return {Outcome::unknown, "no product reports a signature age", "无法获得特征库更新时间"};
 }
 
@@ -140,6 +150,12 @@ Verdict security_pending(const json::object& payload, const ComplianceThresholds
   const json::object* patches = section(payload, "patches", v);
   if (!patches) return v;
   auto n = number(*patches, "pending_security_count");
+  const json::value* family = patches->if_contains("family");
+  if (!n && family && family->is_string() && family->as_string() == "windows") {
+    return {Outcome::unknown,
+            "pending security updates unknown (Windows Update search did not answer)",
+            "无法确定待安装安全补丁数量（Windows 更新搜索无应答）"};
+  }
   if (!n)
     return {Outcome::unknown, "pending security updates unknown (no readable package index)",
             "无法确定待安装安全补丁数量"};

@@ -29,6 +29,23 @@ json::object collect(const fs::path& root, const av::AntivirusConfig& config,
   return *section;
 }
 
+// The file-based descriptor fields, in declaration order.
+struct FileDescriptor {
+  std::string name, signature_glob, version_file, version_regex, time_file, time_regex;
+  std::vector<std::string> process_names;
+};
+av::ProductDescriptor descriptor(FileDescriptor f) {
+  av::ProductDescriptor d;
+  d.name = f.name;
+  d.signature_glob = f.signature_glob;
+  d.version_file = f.version_file;
+  d.version_regex = f.version_regex;
+  d.time_file = f.time_file;
+  d.time_regex = f.time_regex;
+  d.process_names = f.process_names;
+  return d;
+}
+
 av::AntivirusConfig clamav_only() {
   av::AntivirusConfig c;
   c.products.clear();
@@ -141,15 +158,16 @@ TEST_CASE("descriptor products: mtime of signature files, version and time by re
   av::AntivirusConfig config = clamav_only();
   config.clamav = false;
   config.products.push_back(
-      {"By mtime", "/opt/exampleav/db/*.dat", "", "", "", "", {"exampleav-realtime"}});
-  config.products.push_back({"By regex",
-                             "",
-                             "/opt/exampleav/etc/version.ini",
-                             "^VirusLibVersion=(\\S+)",
-                             "/opt/exampleav/etc/version.ini",
-                             "^UpdateTime=(\\d+)",
-                             {"otherd"}});
-  config.products.push_back({"Absent", "/opt/absent/*.dat", "", "", "", "", {"absentd"}});
+      descriptor({"By mtime", "/opt/exampleav/db/*.dat", "", "", "", "", {"exampleav-realtime"}}));
+  config.products.push_back(descriptor({"By regex",
+                                        "",
+                                        "/opt/exampleav/etc/version.ini",
+                                        "^VirusLibVersion=(\\S+)",
+                                        "/opt/exampleav/etc/version.ini",
+                                        "^UpdateTime=(\\d+)",
+                                        {"otherd"}}));
+  config.products.push_back(
+      descriptor({"Absent", "/opt/absent/*.dat", "", "", "", "", {"absentd"}}));
   json::object s = collect(tmp.path(), config, at("2026-11-21T06:00:00Z"));
   const auto& products = s.at("products").as_array();
   REQUIRE(products.size() == 2);

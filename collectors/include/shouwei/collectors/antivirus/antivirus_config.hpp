@@ -16,6 +16,16 @@
 //   time_regex = '^UpdateTime=(.+)$'           # "YYYY-MM-DD[ HH:MM[:SS]]", "YYYYMMDD[HHMMSS]"
 //                                              # (local time) or Unix seconds
 //   process_names = ["exampled"]               # real-time protection when one runs
+//
+// Windows products (platform = "windows") use Windows paths (C:\... or %ProgramFiles%\...)
+// and may read the registry (HKLM, 64-bit view; `key` may list alternatives, such as the
+// WOW6432Node path of a 32-bit product, the first present wins):
+//   platform = "windows"
+//   install_registry = { key = 'HKLM\SOFTWARE\Vendor\AV', value = 'InstallPath' }  # presence
+//   version_registry = { key = [...], value = 'VirusLibVer', regex = '(\d+)' }  # regex optional
+//   time_registry = { key = '...', value = 'UpdateTime' }  # text as time_regex's group, or
+//                                        # REG_DWORD Unix seconds, or REG_QWORD FILETIME
+//   security_center_names = ["Vendor AV"]  # its AntiVirusProduct displayName: merged into one
 #pragma once
 
 #include <optional>
@@ -28,12 +38,22 @@
 
 namespace shouwei::collectors::antivirus {
 
+// A registry value a descriptor reads.
+struct RegistrySource {
+  std::vector<std::string> keys;  // alternatives, "HKLM\\..."; the first present wins
+  std::string value;              // value name ("" = the key's default value)
+  std::string regex;              // optional: group 1 of the value's text
+};
+
 struct ProductDescriptor {
   std::string name;
   std::string signature_glob;               // may be empty when version/time come from files
   std::string version_file, version_regex;  // both or neither
   std::string time_file, time_regex;        // both or neither
   std::vector<std::string> process_names;
+  std::string platform = "linux";  // "linux" | "windows": where the descriptor applies
+  std::optional<RegistrySource> install_registry, version_registry, time_registry;
+  std::vector<std::string> security_center_names;
 };
 
 struct AntivirusConfig {
