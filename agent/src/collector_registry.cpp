@@ -11,6 +11,7 @@
 #include "shouwei/collectors/media/media_collector.hpp"
 #include "shouwei/collectors/media/media_event_store.hpp"
 #include "shouwei/collectors/patches/patches_collector.hpp"
+#include "shouwei/collectors/patches/windows_patches.hpp"
 #include "shouwei/collectors/platform_ports.hpp"
 #include "shouwei/collectors/usb/usb_collector.hpp"
 #include "shouwei/collectors/usb/usb_event_store.hpp"
@@ -75,8 +76,13 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   std::vector<std::unique_ptr<collectors::Collector>> list;
   list.push_back(collectors::make_inventory_collector(
       *set->ports.inventory, {non_empty(config.asset_tag), non_empty(config.location)}));
-  list.push_back(collectors::make_patches_collector(std::move(set->ports.packages)));
-  list.push_back(collectors::make_antivirus_collector(std::move(set->ports.antivirus), std::move(antivirus_config)));
+  if (set->ports.windows_update) {
+    list.push_back(collectors::make_windows_patches_collector(std::move(set->ports.windows_update)));
+  } else {
+    list.push_back(collectors::make_patches_collector(std::move(set->ports.packages)));
+  }
+  list.push_back(collectors::make_antivirus_collector(std::move(set->ports.antivirus), std::move(antivirus_config),
+                                                     std::move(set->ports.windows_security)));
   list.push_back(collectors::usb::make_usb_collector(*set->ports.usb, *set->usb_events));
   SHOUWEI_TRY(auto browsing, collectors::browsing::make_browsing_collector(
                                  {collectors::browsing::make_platform_profile_source(),

@@ -6,9 +6,11 @@
 #include <memory>
 
 #include "shouwei/collectors/antivirus/av_products.hpp"
+#include "shouwei/collectors/antivirus/windows_security.hpp"
 #include "shouwei/collectors/inventory/inventory_source.hpp"
 #include "shouwei/collectors/media/media_rules.hpp"
 #include "shouwei/collectors/patches/package_source.hpp"
+#include "shouwei/collectors/patches/windows_update_source.hpp"
 #include "shouwei/collectors/usb/usb_bus.hpp"
 #include "shouwei/common/keys.hpp"
 #include "shouwei/common/root_fs.hpp"
@@ -23,6 +25,11 @@ struct PlatformPorts {
   std::unique_ptr<patches::PackageSource> packages;
   std::unique_ptr<antivirus::AvProducts> antivirus;
   std::unique_ptr<usb::UsbBus> usb;
+  // Windows only (null elsewhere): with windows_update the patches section comes from Windows
+  // servicing instead of `packages`; windows_security adds Security Center and Defender to the
+  // antivirus section.
+  std::unique_ptr<patches::WindowsUpdateSource> windows_update;
+  std::unique_ptr<antivirus::WindowsSecuritySource> windows_security;
 };
 
 // REQUIRES: root outlives the returned ports.
