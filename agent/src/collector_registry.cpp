@@ -29,6 +29,18 @@ std::optional<std::string> non_empty(const std::string& s) {
 class DefaultCollectorSet final : public CollectorSet {
  public:
   SnapshotBuilder& builder() override { return *snapshot_builder; }
+  collectors::categories::CategoryDbHolder& categories() override { return category_holder; }
+
+  void apply_policy(const EffectivePolicy& in_force) override {
+    if (in_force.is_default) {
+      thresholds = config_thresholds;
+      browsing_rules.reset();
+      return;
+    }
+    thresholds = collectors::compliance::thresholds_from_policy(in_force.policy.thresholds);
+    browsing_rules = collectors::browsing::BrowsingPolicyRules{
+        in_force.policy.prohibited_categories, static_cast<int>(in_force.policy.log_retention_days)};
+  }
 
   // Declared before the builder: the collectors hold references into the ports and stores.
   collectors::PlatformPorts ports;
@@ -36,8 +48,12 @@ class DefaultCollectorSet final : public CollectorSet {
   std::optional<collectors::media::MediaEventStore> media_events;
   collectors::media::MediaRules media_rules;  // safe defaults until a signed policy supplies them
   // Lookups read the database through the holder, so a policy can swap it while they run.
-  collectors::categories::CategoryDbHolder categories;
+  collectors::categories::CategoryDbHolder category_holder;
   std::unique_ptr<collectors::browsing::CategoryDbCategorizer> categorizer;
+  // The configuration's thresholds, and those in use (the policy's while one is applied).
+  collectors::compliance::ComplianceThresholds config_thresholds;
+  collectors::compliance::ComplianceThresholds thresholds;
+  std::optional<collectors::browsing::BrowsingPolicyRules> browsing_rules;
   std::unique_ptr<SnapshotBuilder> snapshot_builder;
 };
 
@@ -65,12 +81,12 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
     // uncategorised, and the browsing section says why.
     auto db = collectors::categories::CategoryDb::open(*browsing_config.categories_file);
     if (db) {
-      set->categories.store(std::make_shared<const collectors::categories::CategoryDb>(std::move(db).value()));
+      set->category_holder.store(std::make_shared<const collectors::categories::CategoryDb>(std::move(db).value()));
     } else {
       spdlog::error("browsing categories unavailable: {}", db.error().message);
     }
   }
-  set->categorizer = std::make_unique<collectors::browsing::CategoryDbCategorizer>(set->categories,
+  set->categorizer = std::make_unique<collectors::browsing::CategoryDbCategorizer>(set->category_holder,
                                                                                    std::move(category_map));
 
   std::vector<std::unique_ptr<collectors::Collector>> list;
@@ -87,12 +103,15 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   SHOUWEI_TRY(auto browsing, collectors::browsing::make_browsing_collector(
                                  {collectors::browsing::make_platform_profile_source(),
                                   collectors::browsing::make_platform_history_copier(config.state_dir / "tmp")},
-                                 state.db(), *set->categorizer, std::move(browsing_config)));
+                                 state.db(), *set->categorizer, std::move(browsing_config),
+                                 &set->browsing_rules));
   list.push_back(std::move(browsing));
   list.push_back(collectors::media::make_media_collector(*set->media_events, set->media_rules));
 
-  auto compliance = [thresholds](const boost::json::object& payload, TimePoint now) {
-    return collectors::compliance::evaluate_compliance(payload, thresholds, now);
+  set->config_thresholds = thresholds;
+  set->thresholds = thresholds;
+  auto compliance = [in_use = &set->thresholds](const boost::json::object& payload, TimePoint now) {
+    return collectors::compliance::evaluate_compliance(payload, *in_use, now);
   };
   set->snapshot_builder = std::make_unique<SnapshotBuilder>(std::move(list), std::move(compliance));
   return std::unique_ptr<CollectorSet>(std::move(set));

@@ -5,6 +5,7 @@
 #include "shouwei/agent/collector_registry.hpp"
 #include "shouwei/agent/commands.hpp"
 #include "shouwei/agent/device_identity.hpp"
+#include "shouwei/agent/policy_manager.hpp"
 #include "shouwei/agent/service.hpp"
 #include "shouwei/collectors/platform_ports.hpp"
 #include "shouwei/common/exit_codes.hpp"
@@ -38,12 +39,20 @@ int command_snapshot(const GlobalOptions& options, bool payload_only) {
   if (!runtime) return exit_code;
   auto collectors = make_collector_set(runtime->config, runtime->state, runtime->root);
   if (!collectors) return report(collectors.error());
+  // The policy in force judges this snapshot too, and its section is part of it.
+  auto policy = PolicyManager::open(runtime->config, runtime->state, (*collectors)->categories());
+  if (!policy) return report(policy.error());
+  SystemClock clock;
+  auto in_force = (*policy)->effective(clock.now());
+  if (!in_force) return report(in_force.error());
+  (*collectors)->apply_policy(*in_force);
+  (*collectors)->builder().add_collector((*policy)->make_collector());
   auto seq = runtime->state.next_seq();
   if (!seq) return report(seq.error());
 
-  SystemClock clock;
   collectors::CollectContext context{runtime->root, clock};
-  SnapshotHeader header{device_id_of(runtime->device_key), *seq, runtime->config.zone, std::nullopt};
+  SnapshotHeader header{device_id_of(runtime->device_key), *seq, runtime->config.zone,
+                        in_force->is_default ? std::nullopt : std::optional(in_force->policy.version)};
   auto payload = (*collectors)->builder().build(context, header);
   auto signed_snapshot = sign_snapshot(payload, runtime->device_key);
   if (!signed_snapshot) return report(signed_snapshot.error());

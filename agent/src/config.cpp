@@ -110,7 +110,8 @@ Result<AgentConfig> parse_config(std::string_view text, const fs::path& source) 
     const toml::table* server = server_node->as_table();
     if (server == nullptr) return bad_key(source, "server", "expected a table");
     for (const auto& [key, node] : *server) {
-      if (key.str() != "url" && key.str() != "ca_file" && key.str() != "enroll_secret") {
+      if (key.str() != "url" && key.str() != "ca_file" && key.str() != "enroll_secret" &&
+          key.str() != "policy_poll_interval_seconds") {
         return bad_key(source, "server." + std::string(key.str()), "unknown setting");
       }
     }
@@ -123,6 +124,13 @@ Result<AgentConfig> parse_config(std::string_view text, const fs::path& source) 
     if (ca && !ca->empty()) cfg.server.ca_file = relative_to(source, *ca);
     SHOUWEI_TRY(auto secret, get_string(*server, "enroll_secret", source, "server.enroll_secret"));
     cfg.server.enroll_secret = secret.value_or("");
+    if (const toml::node* n = server->get("policy_poll_interval_seconds")) {
+      auto v = n->value<std::int64_t>();
+      if (!n->is_integer() || !v || *v < 5 || *v > 24 * 3600) {
+        return bad_key(source, "server.policy_poll_interval_seconds", "expected an integer from 5 to 86400");
+      }
+      cfg.server.policy_poll_interval = std::chrono::seconds(*v);
+    }
   }
   if (const char* env = std::getenv("SHOUWEI_ENROLL_SECRET"); env != nullptr && *env != '\0') {
     cfg.server.enroll_secret = env;

@@ -36,6 +36,11 @@ INSERT INTO policy_rejection_drops(singleton, dropped) VALUES(1, 0);
 // Messages quote untrusted text; one event never stores more than this.
 constexpr std::size_t kMaxMessageBytes = 512;
 
+bool is_known_reason(std::string_view code) {
+  return policy::parse_rejection(code).has_value() || code == kCategoryDbDownloadFailed ||
+         code == kCategoryDbHashMismatch || code == kCategoryDbInvalid;
+}
+
 }  // namespace
 
 Result<PolicyStore> PolicyStore::open(sqlite::Database& db, PublicKey pinned,
@@ -83,7 +88,10 @@ Result<OfferOutcome> PolicyStore::offer(std::string_view envelope_json, TimePoin
       policy::verify_policy_envelope(envelope_json, pinned_, now, current_version, device_group_);
   OfferOutcome outcome;
   if (!verified) {
-    SHOUWEI_TRY_VOID(record_rejection(verified.error(), envelope_json, now));
+    const auto reason =
+        policy::rejection_of(verified.error()).value_or(policy::Rejection::not_an_envelope);
+    SHOUWEI_TRY_VOID(record_event(policy::to_string(reason), policy::claimed_version(envelope_json),
+                                  verified.error().message, now));
     outcome.reason = policy::rejection_of(verified.error());
     outcome.message = verified.error().message;
     return outcome;
@@ -97,9 +105,9 @@ Result<OfferOutcome> PolicyStore::offer(std::string_view envelope_json, TimePoin
   return outcome;
 }
 
-Result<void> PolicyStore::record_rejection(const Error& error, std::string_view envelope_json,
-                                           TimePoint now) {
-  const auto reason = policy::rejection_of(error).value_or(policy::Rejection::not_an_envelope);
+Result<void> PolicyStore::record_event(std::string_view reason,
+                                       std::optional<std::int64_t> offered_version,
+                                       std::string_view message, TimePoint now) {
   SHOUWEI_TRY(auto tx, sqlite::Transaction::begin(*db_));
   SHOUWEI_TRY(auto count, db_->prepare("SELECT count(*) FROM policy_rejections"));
   SHOUWEI_TRY(bool has_row, count.step());
@@ -110,13 +118,13 @@ Result<void> PolicyStore::record_rejection(const Error& error, std::string_view 
   }
   SHOUWEI_TRY(auto insert, db_->prepare("INSERT INTO policy_rejections(time, reason, "
                                         "offered_version, message) VALUES(?, ?, ?, ?)"));
-  insert.bind(1, to_unix_seconds(now)).bind(2, policy::to_string(reason));
-  if (auto version = policy::claimed_version(envelope_json)) {
-    insert.bind(3, *version);
+  insert.bind(1, to_unix_seconds(now)).bind(2, reason);
+  if (offered_version) {
+    insert.bind(3, *offered_version);
   } else {
     insert.bind(3, nullptr);
   }
-  insert.bind(4, std::string_view(error.message).substr(0, kMaxMessageBytes));
+  insert.bind(4, message.substr(0, kMaxMessageBytes));
   SHOUWEI_TRY_VOID(insert.run());
   return tx.commit();
 }
@@ -133,12 +141,11 @@ Result<std::vector<PolicyRejectionEvent>> PolicyStore::pending_rejections(std::s
     PolicyRejectionEvent e;
     e.id = query.get_int64(0);
     e.time = from_unix_seconds(query.get_int64(1));
-    auto reason = policy::parse_rejection(query.get_text(2));
-    if (!reason) {
+    e.reason = query.get_text(2);
+    if (!is_known_reason(e.reason)) {
       return fail(Errc::corrupt, db_->path().string() + ": policy_rejections row " +
                                      std::to_string(e.id) + " has an unknown reason");
     }
-    e.reason = *reason;
     if (!query.is_null(3)) e.offered_version = query.get_int64(3);
     e.message = query.get_text(4);
     events.push_back(std::move(e));

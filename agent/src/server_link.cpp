@@ -1,8 +1,14 @@
 #include "shouwei/agent/server_link.hpp"
 
+#include <fstream>
+#include <system_error>
+
 #include <boost/json.hpp>
 
 #include "shouwei/agent/version.hpp"
+#include "shouwei/common/device_auth.hpp"
+#include "shouwei/common/encoding.hpp"
+#include "shouwei/common/policy.hpp"
 
 namespace shouwei::agent {
 
@@ -17,6 +23,15 @@ std::string server_message(const HttpsResponse& response) {
     }
   }
   return "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
+}
+
+constexpr std::string_view kPolicyPath = "/api/v1/policy";
+
+// An entity tag as sent ("\"abc\"" or W/"abc") without its quoting.
+std::string unquote_etag(std::string_view tag) {
+  if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+  return std::string(tag);
 }
 }  // namespace
 
@@ -81,6 +96,108 @@ UploadOutcome ServerLink::upload(const std::string& envelope_json) const {
   if (status == 401 || status == 403) return {UploadVerdict::reenroll, status, detail};
   if (status == 408 || status == 429 || status >= 500) return {UploadVerdict::retry, status, detail};
   return {UploadVerdict::rejected, status, detail};
+}
+
+}  // namespace shouwei::agent
+
+namespace shouwei::agent {
+
+PolicyFetch ServerLink::fetch_policy(const PrivateKey& device_key, const std::optional<std::string>& etag,
+                                     TimePoint now) const {
+  PolicyFetch out;
+  auto auth = device_auth::sign_request(device_key, "GET", kPolicyPath, now);
+  if (!auth) {
+    out.detail = auth.error().message;
+    return out;
+  }
+  HttpsRequest request;
+  request.path = std::string(kPolicyPath);
+  request.headers = {{std::string(device_auth::kDeviceHeader), auth->device_id},
+                     {std::string(device_auth::kTimeHeader), auth->time},
+                     {std::string(device_auth::kSignatureHeader), auth->signature}};
+  if (etag && !etag->empty()) request.headers.emplace_back("If-None-Match", "\"" + *etag + "\"");
+  std::string received;
+  request.body_sink = [&received](std::string_view chunk) {
+    if (received.size() + chunk.size() > policy::kMaxEnvelopeBytes) return false;
+    received.append(chunk);
+    return true;
+  };
+  auto response = client_.send(request);
+  if (!response) {
+    out.detail = response.error().code == Errc::io
+                     ? "policy answer larger than " + std::to_string(policy::kMaxEnvelopeBytes) + " bytes"
+                     : response.error().message;
+    return out;
+  }
+  out.http_status = response->status;
+  response->body = std::move(received);
+  switch (response->status) {
+    case 200:
+      out.status = PolicyFetchStatus::fetched;
+      out.etag = unquote_etag(response->header("etag"));
+      out.envelope = std::move(response->body);
+      return out;
+    case 304:
+      out.status = PolicyFetchStatus::unchanged;
+      return out;
+    case 404:
+      out.status = PolicyFetchStatus::no_policy;
+      return out;
+    case 401:
+    case 403:
+      out.status = PolicyFetchStatus::reenroll;
+      break;
+    default:
+      break;
+  }
+  out.detail = server_message(*response);
+  return out;
+}
+
+Result<std::string> ServerLink::download(const std::string& url, const std::filesystem::path& dest,
+                                         std::uint64_t max_bytes) const {
+  std::ofstream file(dest, std::ios::binary | std::ios::trunc);
+  if (!file) return fail(Errc::io, dest.string() + ": cannot create the download file");
+  auto discard = [&dest] {
+    std::error_code ec;
+    std::filesystem::remove(dest, ec);
+  };
+  Sha256Stream digest;
+  std::uint64_t written = 0;
+  bool too_large = false;
+  HttpsRequest request;
+  request.path = url;
+  request.body_sink = [&](std::string_view chunk) {
+    if (written + chunk.size() > max_bytes) {
+      too_large = true;
+      return false;
+    }
+    file.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    digest.update(chunk);
+    written += chunk.size();
+    return static_cast<bool>(file);
+  };
+  auto response = client_.send(request);
+  file.close();
+  if (too_large) {
+    discard();
+    return fail(Errc::limit_exceeded, url + ": download larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (!response) {
+    discard();
+    if (response.error().code == Errc::io) return fail(Errc::io, dest.string() + ": write failed");
+    return fail(std::move(response).error());
+  }
+  if (!file) {
+    discard();
+    return fail(Errc::io, dest.string() + ": write failed");
+  }
+  if (response->status != 200) {
+    discard();
+    Errc code = response->status == 404 ? Errc::not_found : Errc::unavailable;
+    return fail(code, url + ": HTTP " + std::to_string(response->status));
+  }
+  return digest.finish_hex();
 }
 
 }  // namespace shouwei::agent

@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "shouwei/agent/device_identity.hpp"
+#include "shouwei/agent/periodic_task.hpp"
+#include "shouwei/agent/policy_source.hpp"
 #include "shouwei/common/exit_codes.hpp"
 
 namespace shouwei::agent {
@@ -27,8 +29,49 @@ Result<std::unique_ptr<AgentService>> AgentService::create(Runtime& runtime) {
     SHOUWEI_TRY(auto l, ServerLink::create(runtime.config.server));
     link.emplace(std::move(l));
   }
-  return std::unique_ptr<AgentService>(
-      new AgentService(runtime, std::move(collectors), std::move(outbox), std::move(link)));
+  SHOUWEI_TRY(auto policy, PolicyManager::open(runtime.config, runtime.state, collectors->categories()));
+  collectors->builder().add_collector(policy->make_collector());
+  std::unique_ptr<AgentService> service(new AgentService(runtime, std::move(collectors), std::move(outbox),
+                                                         std::move(link), std::move(policy)));
+  // The service's own listener, first: what the collectors judge by, and the snapshot interval.
+  AgentService* self = service.get();
+  service->policy_listeners_.add([self](const EffectivePolicy& in_force) {
+    self->collectors_->apply_policy(in_force);
+    self->policy_version_ = in_force.is_default ? std::nullopt : std::optional(in_force.policy.version);
+    self->snapshot_interval_ = in_force.is_default ? self->runtime_.config.snapshot_interval
+                                                   : std::chrono::seconds(in_force.policy.snapshot_interval_seconds);
+    if (self->on_interval_change_) self->on_interval_change_(self->snapshot_interval_);
+  });
+  return service;
+}
+
+Result<void> AgentService::announce_policy() {
+  SHOUWEI_TRY(auto in_force, policy_->effective(SystemClock().now()));
+  if (in_force.is_default) {
+    spdlog::info("policy: safe defaults in force (no signed policy applied)");
+  } else {
+    spdlog::info("policy: version {} in force{}", in_force.policy.version, in_force.expired ? " (expired)" : "");
+  }
+  policy_listeners_.notify(in_force);
+  return {};
+}
+
+bool AgentService::enrolled() const {
+  auto enrolled = runtime_.state.get_meta(kEnrolledMeta);
+  return enrolled && *enrolled && **enrolled == runtime_.config.server.url;
+}
+
+bool AgentService::poll_policy() {
+  if (!link_ || !enrolled()) return false;
+  ServerPolicySource source(*link_, runtime_.device_key);
+  const TimePoint now = SystemClock().now();
+  PollOutcome outcome = policy_->poll(source, now);
+  if (outcome.reenroll) (void)runtime_.state.set_meta(kEnrolledMeta, "");
+  if (outcome.error) spdlog::warn("{}", *outcome.error);
+  if (outcome.applied) {
+    if (auto announced = announce_policy(); !announced) spdlog::error("policy: {}", announced.error().message);
+  }
+  return true;
 }
 
 Result<void> AgentService::ensure_enrolled(const boost::json::object& inventory) {
@@ -37,6 +80,7 @@ Result<void> AgentService::ensure_enrolled(const boost::json::object& inventory)
   if (enrolled && *enrolled == runtime_.config.server.url) return {};
   SHOUWEI_TRY(auto enrollment, link_->enroll(runtime_.config.server.enroll_secret,
                                              runtime_.device_key.public_key(), inventory));
+  SHOUWEI_TRY_VOID(policy_->set_device_group(enrollment.group));
   SHOUWEI_TRY_VOID(runtime_.state.set_meta(kEnrolledMeta, runtime_.config.server.url));
   spdlog::info("enrolled with {} as device {} (group '{}')", runtime_.config.server.url,
                enrollment.device_id, enrollment.group);
@@ -47,7 +91,7 @@ Result<std::int64_t> AgentService::take_snapshot() {
   SHOUWEI_TRY(auto seq, runtime_.state.next_seq());
   SystemClock clock;
   collectors::CollectContext context{runtime_.root, clock};
-  SnapshotHeader header{device_id_of(runtime_.device_key), seq, runtime_.config.zone, std::nullopt};
+  SnapshotHeader header{device_id_of(runtime_.device_key), seq, runtime_.config.zone, policy_version_};
   auto& builder = collectors_->builder();
   auto payload = builder.build(context, header);
   if (const auto* inv = payload.if_contains("inventory"); inv && inv->is_object()) {
@@ -124,12 +168,18 @@ DrainReport AgentService::drain() {
 }
 
 int AgentService::run_once() {
+  if (auto announced = announce_policy(); !announced) {
+    spdlog::error("policy: {}", announced.error().message);
+    return exit_code_for(announced.error().code);
+  }
+  const bool polled = poll_policy();
   auto seq = take_snapshot();
   if (!seq) {
     spdlog::error("{}", seq.error().message);
     return exit_code_for(seq.error().code);
   }
   auto report = drain();
+  if (!polled) poll_policy();  // just enrolled: the policy applies from the next cycle
   if (report.rejected > 0) {
     spdlog::error("{} snapshot(s) rejected by the server", report.rejected);
     return kExitFailure;
@@ -158,7 +208,6 @@ std::chrono::milliseconds AgentService::backoff(int failures) {
 int AgentService::run_forever() {
   boost::asio::io_context io;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  boost::asio::steady_timer snapshot_timer(io);
   boost::asio::steady_timer upload_timer(io);
   int failures = 0;
 
@@ -180,24 +229,36 @@ int AgentService::run_forever() {
       if (!ec) try_upload();
     });
   };
-  std::function<void()> tick = [&] {
+  bool polled_once = false;
+  PeriodicTask<std::chrono::steady_clock> policy_poll(io, runtime_.config.server.policy_poll_interval, [&] {
+    polled_once = poll_policy() || polled_once;
+  });
+  PeriodicTask<std::chrono::steady_clock> snapshots(io, snapshot_interval_, [&] {
     if (auto seq = take_snapshot(); !seq) spdlog::error("snapshot failed: {}", seq.error().message);
     upload_timer.cancel();
     try_upload();
-    snapshot_timer.expires_after(runtime_.config.snapshot_interval);
-    snapshot_timer.async_wait([&](boost::system::error_code ec) {
-      if (!ec) tick();
-    });
+    if (!polled_once) polled_once = poll_policy();  // first enrollment: no need to wait a poll interval
+  });
+  on_interval_change_ = [&](std::chrono::seconds interval) {
+    spdlog::info("snapshot interval now {} s", interval.count());
+    snapshots.set_interval(interval);
   };
   signals.async_wait([&](boost::system::error_code, int signo) {
     spdlog::info("signal {} received, stopping", signo);
     io.stop();
   });
+  if (auto announced = announce_policy(); !announced) {
+    spdlog::error("policy: {}", announced.error().message);
+    on_interval_change_ = nullptr;
+    return exit_code_for(announced.error().code);
+  }
   spdlog::info("shouwei-agent {} running: device {}, zone {}, snapshot every {} s", SHOUWEI_VERSION,
                device_id_of(runtime_.device_key), to_string(runtime_.config.zone),
-               runtime_.config.snapshot_interval.count());
-  boost::asio::post(io, tick);
+               snapshot_interval_.count());
+  policy_poll.start();
+  snapshots.start();
   io.run();
+  on_interval_change_ = nullptr;
   return kExitOk;
 }
 

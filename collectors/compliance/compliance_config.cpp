@@ -23,4 +23,12 @@ Result<ComplianceThresholds> parse_compliance_config(const toml::table* section)
   return t;
 }
 
+ComplianceThresholds thresholds_from_policy(const policy::Thresholds& thresholds) {
+  ComplianceThresholds t;
+  t.max_signature_age_hours = static_cast<double>(thresholds.max_signature_age_hours);
+  t.max_pending_security = thresholds.max_pending_security;
+  t.max_days_since_patch = thresholds.max_days_since_patch;
+  return t;
+}
+
 }  // namespace shouwei::collectors::compliance

@@ -133,6 +133,30 @@ std::string sha256_hex(std::string_view bytes) {
   return hex_encode(sha256(bytes));
 }
 
+Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
+    std::fputs("shouwei: OpenSSL SHA-256 unavailable\n", stderr);
+    std::abort();
+  }
+}
+
+Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Sha256Stream::update(std::string_view bytes) {
+  if (ctx_ == nullptr) return;
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size());
+}
+
+std::string Sha256Stream::finish_hex() {
+  if (ctx_ == nullptr) return {};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), digest, &len);
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+  ctx_ = nullptr;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest), len));
+}
+
 std::string random_bytes(std::size_t n) {
   std::string out(n, '\0');
   std::size_t done = 0;

@@ -27,12 +27,19 @@ struct SlistDeleter {
 struct ReadState {
   HttpsResponse* response;
   std::size_t limit;
+  const std::function<bool(std::string_view)>* sink;
   bool overflow = false;
+  bool sink_refused = false;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* state = static_cast<ReadState*>(user);
   std::size_t n = size * count;
+  if (*state->sink) {
+    if ((*state->sink)(std::string_view(data, n))) return n;
+    state->sink_refused = true;
+    return 0;  // aborts the transfer
+  }
   if (state->response->body.size() + n > state->limit) {
     state->overflow = true;
     return 0;  // aborts the transfer
@@ -88,10 +95,11 @@ Result<HttpsResponse> HttpsClient::send(const HttpsRequest& request) const {
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return fail(Errc::internal, "curl_easy_init failed");
   CURL* c = curl.get();
-  const std::string url = options_.base_url + request.path;
+  const bool absolute = request.path.rfind("https://", 0) == 0;
+  const std::string url = absolute ? request.path : options_.base_url + request.path;
   const std::string ca = options_.ca_file.string();
   HttpsResponse response;
-  ReadState state{&response, options_.max_response_bytes};
+  ReadState state{&response, options_.max_response_bytes, &request.body_sink};
   std::string body = request.gzip_body ? gzip_compress(request.body) : request.body;
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
@@ -130,6 +138,7 @@ Result<HttpsResponse> HttpsClient::send(const HttpsRequest& request) const {
     return fail(Errc::limit_exceeded, url + ": response larger than " +
                                           std::to_string(options_.max_response_bytes) + " bytes");
   }
+  if (state.sink_refused) return fail(Errc::io, url + ": download stopped by its receiver");
   if (rc != CURLE_OK) {
     return fail(Errc::unavailable, url + ": " + curl_easy_strerror(rc));
   }

@@ -13,6 +13,7 @@ TEST_CASE("an empty configuration gives the documented defaults") {
   CHECK(cfg->key_algorithm == shouwei::KeyAlgorithm::ed25519);
   CHECK(cfg->snapshot_interval == std::chrono::minutes(15));
   CHECK(cfg->server.url.empty());
+  CHECK(cfg->server.policy_poll_interval == std::chrono::seconds(300));
 }
 
 TEST_CASE("every documented key is read, relative paths against the file's directory") {
@@ -29,6 +30,7 @@ policy_public_key = "keys/policy.pub"
 url = "https://server.example:8443"
 ca_file = "/etc/shouwei/ca.pem"
 enroll_secret = "s3cret"
+policy_poll_interval_seconds = 60
 [antivirus]
 anything = 1
 )", "/etc/shouwei/agent.toml");
@@ -41,6 +43,7 @@ anything = 1
   CHECK(cfg->policy_public_key == std::filesystem::path("/etc/shouwei/keys/policy.pub"));
   CHECK(cfg->server.url == "https://server.example:8443");
   CHECK(cfg->server.ca_file == "/etc/shouwei/ca.pem");
+  CHECK(cfg->server.policy_poll_interval == std::chrono::seconds(60));
   CHECK(cfg->section("antivirus") != nullptr);
   CHECK(cfg->section("browsing") == nullptr);
 }
@@ -58,6 +61,8 @@ TEST_CASE("bad values are refused naming the file and the key") {
       {"zonee = \"intranet\"", "key 'zonee': unknown setting"},
       {"[server]\nurl = \"http://plain\"", "must start with https://"},
       {"[server]\nverify = false", "server.verify"},
+      {"[server]\npolicy_poll_interval_seconds = 1", "server.policy_poll_interval_seconds"},
+      {"[server]\npolicy_poll_interval_seconds = \"5m\"", "server.policy_poll_interval_seconds"},
       {"state_dir = \"\"", "state_dir"},
       {"zone = \"intranet\"\nzone = \"internet\"", "/x/agent.toml:2"},
       {"this is not toml", "/x/agent.toml:1"},

@@ -43,6 +43,7 @@ struct Fixture {
   shouwei::sqlite::Database db = browsing_test::open_db(state.path() / "agent.db");
   MapCategorizer categorizer;
   shouwei::FixedClock clock{shouwei::from_unix_seconds(kT0 + 3600)};
+  std::optional<BrowsingPolicyRules> policy_rules;  // what a signed policy sets; read at collect()
   std::unique_ptr<shouwei::collectors::Collector> collector;
 
   fs::path chrome_history() const {
@@ -66,7 +67,7 @@ struct Fixture {
                 {3, 0, "http://www.bet365.com/absurd-time"}});
     auto made = make_browsing_collector(
         BrowsingPorts{make_platform_profile_source(), make_platform_history_copier(temp.path())},
-        db, categorizer, std::move(config));
+        db, categorizer, std::move(config), &policy_rules);
     REQUIRE_MESSAGE(made.ok(), (made.ok() ? "" : made.error().message));
     collector = std::move(made).value();
   }
@@ -304,4 +305,28 @@ TEST_CASE("collector: missing ports are refused") {
   NullCategorizer none;
   auto made = make_browsing_collector({}, db, none, {});
   CHECK_FALSE(made.ok());
+}
+
+TEST_CASE("collector: a policy's categories and retention win over the configuration, live") {
+  BrowsingConfig config;
+  config.retention_days = 365;
+  Fixture f(config);
+  f.collect();
+  REQUIRE(f.collector->acknowledge(*f.collector->ack_marker()).ok());
+  // A policy arrives: only webmail is prohibited, and a retention under the floor is raised to it.
+  f.policy_rules = BrowsingPolicyRules{{"webmail"}, 30};
+  add_visits(f.firefox_places(), "firefox",
+             {{4, unix_us(kT0 + 4000), "https://mail.163.com/inbox"},
+              {5, unix_us(kT0 + 4100), "http://www.bet365.com/again"}});
+  f.clock.set(shouwei::from_unix_seconds(kT0 + 7200));
+  auto s = f.collect();
+  CHECK(s.at("retention_days").as_int64() == kMinRetentionDays);
+  REQUIRE(s.at("prohibited").as_array().size() == 1);
+  CHECK(s.at("prohibited").as_array()[0].at("host").as_string() == "mail.163.com");
+  f.clock.set(shouwei::from_unix_seconds(kT0 + 7200 + 61 * 86400));
+  f.collect();
+  CHECK(f.logged_rows() == 0);  // pruned after the policy's 60 days, not the configured 365
+  // Back to the safe defaults: the configuration applies again.
+  f.policy_rules.reset();
+  CHECK(f.collect().at("retention_days").as_int64() == 365);
 }

@@ -49,18 +49,22 @@ json::array to_array(const std::vector<std::string>& v) {
 class BrowsingCollector final : public Collector {
  public:
   BrowsingCollector(BrowsingPorts ports, sqlite::Database& db, const HostCategorizer& categorizer,
-                    BrowsingConfig config)
-      : ports_(std::move(ports)), db_(db), categorizer_(categorizer), config_(std::move(config)) {}
+                    BrowsingConfig config, const std::optional<BrowsingPolicyRules>* policy_rules)
+      : ports_(std::move(ports)),
+        db_(db),
+        categorizer_(categorizer),
+        config_(std::move(config)),
+        policy_rules_(policy_rules) {}
 
   std::string_view section() const override { return "browsing"; }
 
   Result<json::object> collect(const CollectContext& context) override {
     const TimePoint now = context.clock.now();
+    const int retention = retention_days();
     SHOUWEI_TRY(std::int64_t pruned,
-                prune_browsing_log(db_, now - std::chrono::hours(24) * config_.retention_days));
+                prune_browsing_log(db_, now - std::chrono::hours(24) * retention));
     if (pruned > 0)
-      spdlog::info("browsing: pruned {} log rows older than {} days", pruned,
-                   config_.retention_days);
+      spdlog::info("browsing: pruned {} log rows older than {} days", pruned, retention);
     SHOUWEI_TRY(auto profiles, ports_.profiles->find(context.root));
     json::array statuses;
     std::set<std::string> found;
@@ -77,6 +81,18 @@ class BrowsingCollector final : public Collector {
   }
 
  private:
+  const BrowsingPolicyRules* policy() const {
+    return policy_rules_ != nullptr && policy_rules_->has_value() ? &**policy_rules_ : nullptr;
+  }
+  int retention_days() const {
+    const auto* p = policy();
+    return p != nullptr ? std::max(p->retention_days, kMinRetentionDays) : config_.retention_days;
+  }
+  const std::vector<std::string>& prohibited() const {
+    const auto* p = policy();
+    return p != nullptr ? p->prohibited : config_.prohibited;
+  }
+
   // Reads one profile's new visits into the log; returns its status entry. Never fails the
   // whole section: one unreadable profile must not hide the others.
   json::object read_profile(const RootFs& root, const BrowserProfile& profile, TimePoint now) {
@@ -144,6 +160,7 @@ class BrowsingCollector final : public Collector {
   Result<json::object> render_window(TimePoint now) {
     SHOUWEI_TRY(WindowMark mark, load_window_mark(db_));
     std::map<std::string, std::int64_t> by_category;
+    const std::vector<std::string>& forbidden_categories = prohibited();
     json::array prohibited;
     std::int64_t visits = 0;
     std::int64_t omitted = 0;
@@ -154,8 +171,8 @@ class BrowsingCollector final : public Collector {
                   std::vector<std::string> forbidden;
                   for (const auto& c : v.categories) {
                     ++by_category[c];
-                    if (std::find(config_.prohibited.begin(), config_.prohibited.end(), c) !=
-                        config_.prohibited.end()) {
+                    if (std::find(forbidden_categories.begin(), forbidden_categories.end(),
+                                  c) != forbidden_categories.end()) {
                       forbidden.push_back(c);
                     }
                   }
@@ -190,7 +207,7 @@ class BrowsingCollector final : public Collector {
 
     json::object section;
     section["window"] = json::object{{"from", time_or_null(mark.to)}, {"to", format_rfc3339(now)}};
-    section["retention_days"] = config_.retention_days;
+    section["retention_days"] = retention_days();
     section["visits"] = visits;
     section["by_category"] = std::move(counts);
     section["prohibited"] = std::move(prohibited);
@@ -220,20 +237,21 @@ class BrowsingCollector final : public Collector {
   sqlite::Database& db_;
   const HostCategorizer& categorizer_;
   BrowsingConfig config_;
+  const std::optional<BrowsingPolicyRules>* policy_rules_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Collector>> make_browsing_collector(BrowsingPorts ports,
-                                                           sqlite::Database& db,
-                                                           const HostCategorizer& categorizer,
-                                                           BrowsingConfig config) {
+Result<std::unique_ptr<Collector>> make_browsing_collector(
+    BrowsingPorts ports, sqlite::Database& db, const HostCategorizer& categorizer,
+    BrowsingConfig config, const std::optional<BrowsingPolicyRules>* policy_rules) {
   if (!ports.profiles || !ports.copier) {
     return fail(Errc::invalid_argument, "make_browsing_collector: a browsing port is missing");
   }
   SHOUWEI_TRY_VOID(migrate_browsing_log(db));
   return std::unique_ptr<Collector>(
-      std::make_unique<BrowsingCollector>(std::move(ports), db, categorizer, std::move(config)));
+      std::make_unique<BrowsingCollector>(std::move(ports), db, categorizer, std::move(config),
+                                          policy_rules));
 }
 
 }  // namespace shouwei::collectors::browsing

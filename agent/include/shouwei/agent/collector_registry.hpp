@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "shouwei/agent/config.hpp"
+#include "shouwei/agent/policy_store.hpp"
 #include "shouwei/agent/snapshot.hpp"
 #include "shouwei/agent/state.hpp"
+#include "shouwei/collectors/categories/category_db.hpp"
 #include "shouwei/collectors/collector.hpp"
 #include "shouwei/common/root_fs.hpp"
 
@@ -18,6 +20,12 @@ class CollectorSet {
  public:
   virtual ~CollectorSet() = default;
   virtual SnapshotBuilder& builder() = 0;
+  // The category database the browsing lookups read; a policy swaps it (CategoryDbInstaller).
+  virtual collectors::categories::CategoryDbHolder& categories() = 0;
+  // What the policy in force sets for the collectors, from the next snapshot on: compliance
+  // thresholds, prohibited browsing categories and log retention. With the safe defaults
+  // (no policy applied) the configuration's values apply. Call on the snapshot thread.
+  virtual void apply_policy(const EffectivePolicy& policy) = 0;
 };
 
 // Builds every collector the configuration enables. Fails only on configuration errors of a

@@ -22,6 +22,8 @@ struct ServerConfig {
   std::string url;            // https://server:8443 ; empty = no upload
   std::filesystem::path ca_file;  // the CA that signed the server certificate (pinned)
   std::string enroll_secret;  // SHOUWEI_ENROLL_SECRET in the environment overrides it
+  // How often `run` asks the server for a newer policy (an unchanged one costs a 304).
+  std::chrono::seconds policy_poll_interval{300};
 };
 
 struct AgentConfig {

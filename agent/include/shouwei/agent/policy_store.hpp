@@ -29,10 +29,16 @@
 
 namespace shouwei::agent {
 
+// Event reasons beyond policy::Rejection: the category database a policy names could not be
+// put in use (the policy itself stays applied, the database in use stays).
+inline constexpr std::string_view kCategoryDbDownloadFailed = "category_db_download_failed";
+inline constexpr std::string_view kCategoryDbHashMismatch = "category_db_hash_mismatch";
+inline constexpr std::string_view kCategoryDbInvalid = "category_db_invalid";
+
 struct PolicyRejectionEvent {
   std::int64_t id = 0;
   TimePoint time{};
-  policy::Rejection reason = policy::Rejection::not_an_envelope;
+  std::string reason;  // a policy::Rejection code (to_string) or one of the kCategoryDb* codes
   std::optional<std::int64_t> offered_version;  // as claimed by the envelope, unverified
   std::string message;                          // one line, names the reason
 };
@@ -69,6 +75,11 @@ class PolicyStore {
   // failures are errors.
   Result<OfferOutcome> offer(std::string_view envelope_json, TimePoint now);
 
+  // Records an event that is not about the envelope itself (reason: a kCategoryDb* code),
+  // under the same cap as the rejections.
+  Result<void> record_event(std::string_view reason, std::optional<std::int64_t> offered_version,
+                            std::string_view message, TimePoint now);
+
   // Rejection events not yet acknowledged, oldest first, at most limit of them.
   Result<std::vector<PolicyRejectionEvent>> pending_rejections(std::size_t limit = 100);
   // Deletes events with id <= id and resets the dropped count.
@@ -82,7 +93,6 @@ class PolicyStore {
         pinned_(std::move(pinned)),
         device_group_(std::move(device_group)),
         max_events_(max_events) {}
-  Result<void> record_rejection(const Error& error, std::string_view envelope_json, TimePoint now);
 
   sqlite::Database* db_;
   PublicKey pinned_;

@@ -36,6 +36,12 @@ class SnapshotBuilder {
   explicit SnapshotBuilder(std::vector<std::unique_ptr<collectors::Collector>> collectors,
                            ComplianceEvaluator compliance = {});
 
+  // Appends a collector after those given to the constructor (the agent's own sections, such
+  // as "policy", whose owners are created after the fact families).
+  void add_collector(std::unique_ptr<collectors::Collector> collector) {
+    collectors_.push_back(std::move(collector));
+  }
+
   // Runs every collector in order. A collector that fails (or throws) yields
   // {"error": "..."} for its section; the payload is always produced.
   boost::json::object build(const collectors::CollectContext& context, const SnapshotHeader& header) const;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,11 +26,18 @@ struct HttpsResponse {
 
 struct HttpsRequest {
   std::string method = "GET";
-  std::string path;          // "/api/v1/snapshots", appended to the base URL
+  // "/api/v1/snapshots", appended to the base URL; or a whole "https://..." URL, checked
+  // against the same pinned CA.
+  std::string path;
   std::string body;
   std::string content_type;  // e.g. "application/json"
   bool gzip_body = false;    // compress body and send Content-Encoding: gzip
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the response body is handed over piece by piece instead of kept in
+  // HttpsResponse::body (large downloads), and max_response_bytes does not apply: the sink
+  // enforces its own limit. Returning false aborts the transfer (send() then fails with
+  // Errc::io; the sink knows why).
+  std::function<bool(std::string_view chunk)> body_sink;
 };
 
 class HttpsClient {

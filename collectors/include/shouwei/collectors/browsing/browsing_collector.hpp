@@ -27,6 +27,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "shouwei/collectors/browsing/categorizer.hpp"
 #include "shouwei/collectors/browsing/config.hpp"
@@ -38,16 +41,25 @@ namespace shouwei::collectors::browsing {
 
 inline constexpr std::size_t kMaxProhibitedReported = 1000;
 
+// What a signed policy sets for browsing. While one is set it replaces the configuration's
+// prohibited categories and retention (the policy wins), from the next collect() on; the
+// retention is never below kMinRetentionDays.
+struct BrowsingPolicyRules {
+  std::vector<std::string> prohibited;
+  int retention_days = kDefaultRetentionDays;
+};
+
 struct BrowsingPorts {
   std::unique_ptr<ProfileSource> profiles;
   std::unique_ptr<HistoryCopier> copier;
 };
 
-// Applies the "browsing" migrations to `db` and returns the collector.
-// REQUIRES: db and categorizer outlive the collector; collect() is called from one thread.
-Result<std::unique_ptr<Collector>> make_browsing_collector(BrowsingPorts ports,
-                                                           sqlite::Database& db,
-                                                           const HostCategorizer& categorizer,
-                                                           BrowsingConfig config);
+// Applies the "browsing" migrations to `db` and returns the collector. policy_rules, when
+// given, is read at every collect() (nullopt: the configuration's rules apply).
+// REQUIRES: db, categorizer and policy_rules outlive the collector; collect() and changes to
+// *policy_rules happen on one thread.
+Result<std::unique_ptr<Collector>> make_browsing_collector(
+    BrowsingPorts ports, sqlite::Database& db, const HostCategorizer& categorizer,
+    BrowsingConfig config, const std::optional<BrowsingPolicyRules>* policy_rules = nullptr);
 
 }  // namespace shouwei::collectors::browsing

@@ -10,8 +10,8 @@
 //  "thresholds": {...}}
 //
 // Checks: av.present, av.signatures_fresh, patches.security_pending, patches.recent,
-// reboot.pending. Thresholds come from [compliance] in the config now, from the signed policy
-// later.
+// reboot.pending. Thresholds come from the signed policy in force; while none is applied, from
+// [compliance] in the config (whose defaults are the policy's safe defaults).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,7 @@
 #include <toml++/toml.h>
 
 #include "shouwei/common/clock.hpp"
+#include "shouwei/common/policy.hpp"
 #include "shouwei/common/result.hpp"
 
 namespace shouwei::collectors::compliance {
@@ -33,6 +34,9 @@ struct ComplianceThresholds {
 // `section` is the [compliance] table or nullptr (= defaults): max_signature_age_hours,
 // max_pending_security, max_days_since_patch. Errors name the key.
 Result<ComplianceThresholds> parse_compliance_config(const toml::table* section);
+
+// The thresholds a signed policy sets.
+ComplianceThresholds thresholds_from_policy(const policy::Thresholds& thresholds);
 
 // `snapshot_payload` holds the collected sections ("patches", "antivirus"; a failed one is
 // {"error": ...}). Never throws on any input shape.
