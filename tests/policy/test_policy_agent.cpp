@@ -42,6 +42,15 @@ struct AgentFixture {
     config.state_dir = state_dir;
   }
 
+  // Policy `version` naming the category database `bytes`, which the server holds at url.
+  policy::Policy policy_naming(std::int64_t version, const std::string& url,
+                               const std::string& bytes, std::int64_t db_version) {
+    server.put_file(url, bytes);
+    auto p = make_test_policy(version);
+    p.category_db = policy::CategoryDb{url, sha256_hex(bytes), db_version};
+    return p;
+  }
+
   // A manager on a freshly opened state, as after an agent restart; the group is "finance".
   std::unique_ptr<PolicyManager> open_manager(agent::AgentState& state) {
     auto manager = PolicyManager::open(config, state, holder);
@@ -218,12 +227,8 @@ TEST_CASE_FIXTURE(
     "the category database a policy names is checked, swapped in and kept across restart") {
   const std::string db_a = test::make_category_db("gambling", "casino.example");
   const std::string db_b = test::make_category_db("games", "casino.example");
-  server.put_file("/api/v1/categories/a", db_a);
-  server.put_file("https://mirror.example/b.db", db_b);
-  auto v1 = make_test_policy(1);
-  v1.category_db = policy::CategoryDb{"/api/v1/categories/a", sha256_hex(db_a), 7};
-  auto v2 = make_test_policy(2);
-  v2.category_db = policy::CategoryDb{"https://mirror.example/b.db", sha256_hex(db_b), 8};
+  const auto v1 = policy_naming(1, "/api/v1/categories/a", db_a, 7);
+  const auto v2 = policy_naming(2, "https://mirror.example/b.db", db_b, 8);
   auto lookup = [&] {
     auto db = holder.load();
     REQUIRE(db != nullptr);
@@ -265,12 +270,8 @@ TEST_CASE_FIXTURE(
     "a truncated, failed or altered category download is refused and the old database stays") {
   const std::string db_a = test::make_category_db("gambling", "casino.example");
   const std::string db_b = test::make_category_db("games", "casino.example");
-  server.put_file("/a", db_a);
-  server.put_file("/b", db_b);
-  auto v1 = make_test_policy(1);
-  v1.category_db = policy::CategoryDb{"/a", sha256_hex(db_a), 1};
-  auto v2 = make_test_policy(2);
-  v2.category_db = policy::CategoryDb{"/b", sha256_hex(db_b), 2};
+  const auto v1 = policy_naming(1, "/a", db_a, 1);
+  auto v2 = policy_naming(2, "/b", db_b, 2);
   auto state = test::open_test_state(state_dir);
   auto manager = open_manager(state);
   server.serve(sign_policy(v1, key));
@@ -324,9 +325,7 @@ TEST_CASE_FIXTURE(
 
 TEST_CASE_FIXTURE(AgentFixture, "a damaged database file is not restored after a restart") {
   const std::string db_a = test::make_category_db("gambling", "casino.example");
-  server.put_file("/a", db_a);
-  auto v1 = make_test_policy(1);
-  v1.category_db = policy::CategoryDb{"/a", sha256_hex(db_a), 1};
+  const auto v1 = policy_naming(1, "/a", db_a, 1);
   {
     auto state = test::open_test_state(state_dir);
     auto manager = open_manager(state);
