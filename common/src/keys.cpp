@@ -107,6 +107,18 @@ Result<MdCtxPtr> init_digest_ctx(EVP_PKEY* key, KeyAlgorithm alg, bool for_signi
   return ctx;
 }
 
+// A context ready to verify with key: a copy of tmpl (no algorithm fetch), or a fresh one when
+// there is no template.
+Result<MdCtxPtr> verify_ctx_from(const EVP_MD_CTX* tmpl, EVP_PKEY* key, KeyAlgorithm alg) {
+  if (tmpl == nullptr) return init_digest_ctx(key, alg, /*for_signing=*/false);
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), tmpl) != 1) {
+    return fail(Errc::crypto,
+                "EVP_MD_CTX_copy_ex (" + std::string(to_string(alg)) + "): " + openssl_error());
+  }
+  return ctx;
+}
+
 Result<std::string> spki_der_of(EVP_PKEY* key) {
   unsigned char* der = nullptr;
   int len = i2d_PUBKEY(key, &der);
@@ -174,6 +186,11 @@ PublicKey::PublicKey(EvpPkeyPtr key, KeyAlgorithm alg) : key_(std::move(key)), a
   // i2d_PUBKEY cannot fail on a key that was just decoded or generated.
   auto der = spki_der_of(key_.get());
   keyid_ = der ? sha256_hex(*der) : std::string();
+  // Initialising a context fetches the signature algorithm (and digest) from the provider
+  // store under OpenSSL 3.0's global locks; done once here, each verify() only copies it.
+  if (auto ctx = init_digest_ctx(key_.get(), alg_, /*for_signing=*/false)) {
+    verify_template_ = std::shared_ptr<const EVP_MD_CTX>(ctx->release(), MdCtxDeleter{});
+  }
 }
 
 Result<PublicKey> PublicKey::from_pem(std::string_view pem) {
@@ -207,7 +224,7 @@ std::string PublicKey::spki_der() const {
 }
 
 Result<void> PublicKey::verify(std::string_view message, std::string_view signature) const {
-  SHOUWEI_TRY(MdCtxPtr ctx, init_digest_ctx(key_.get(), alg_, /*for_signing=*/false));
+  SHOUWEI_TRY(MdCtxPtr ctx, verify_ctx_from(verify_template_.get(), key_.get(), alg_));
   int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(),
                             reinterpret_cast<const unsigned char*>(message.data()), message.size());

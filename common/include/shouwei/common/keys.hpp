@@ -2,7 +2,8 @@
 // the key and is detected from it (OpenSSL 3 decodes keys on the SM2 curve as type "SM2").
 // keyid = lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. Keys are immutable after
 // construction; copies share the underlying EVP_PKEY, and const methods may be called from
-// several threads at once (each operation uses its own EVP_MD_CTX).
+// several threads at once (each operation uses its own EVP_MD_CTX, copied from a context the
+// PublicKey prepared once, so that a verification does not fetch the algorithm again).
 #pragma once
 
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "shouwei/common/result.hpp"
 
 struct evp_pkey_st;
+struct evp_md_ctx_st;
 
 namespace shouwei {
 
@@ -57,6 +59,9 @@ class PublicKey {
   EvpPkeyPtr key_;
   KeyAlgorithm alg_;
   std::string keyid_;
+  // Initialised for verification with key_ and never used directly (only copied); null when
+  // it could not be prepared, and verify() then initialises a context per call.
+  std::shared_ptr<const evp_md_ctx_st> verify_template_;
 };
 
 class PrivateKey {
