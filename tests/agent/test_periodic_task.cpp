@@ -2,6 +2,7 @@
 // a new snapshot interval takes effect without a restart, re-armed from the last run, and a
 // run the new interval has made overdue happens at once. No sleeping.
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -57,14 +58,21 @@ struct TaskFixture {
     settle(io);
   }
   TaskFixture() { TestClock::current = TestClock::time_point(1000s); }
+  // The task of most cases: note when it ran.
+  std::function<void()> record() {
+    return [this] { runs.push_back(at(TestClock::now())); };
+  }
+  void start(Task& task) {
+    task.start();
+    settle(io);
+  }
 };
 
 }  // namespace
 
 TEST_CASE_FIXTURE(TaskFixture, "runs at start, then every interval") {
-  Task task(io, 300s, [&] { runs.push_back(at(TestClock::now())); });
-  task.start();
-  settle(io);
+  Task task(io, 300s, record());
+  start(task);
   CHECK(runs == std::vector{1000s});
   advance_to(1299s);
   CHECK(runs.size() == 1);
@@ -74,9 +82,8 @@ TEST_CASE_FIXTURE(TaskFixture, "runs at start, then every interval") {
 }
 
 TEST_CASE_FIXTURE(TaskFixture, "a new interval is counted from the last run, without a restart") {
-  Task task(io, 3600s, [&] { runs.push_back(at(TestClock::now())); });
-  task.start();
-  settle(io);
+  Task task(io, 3600s, record());
+  start(task);
   advance_to(1030s);
   task.set_interval(60s);  // a policy shortens the interval
   advance_to(1059s);
@@ -110,8 +117,7 @@ TEST_CASE_FIXTURE(TaskFixture,
     if (runs.size() == 1) self->set_interval(60s);
   });
   self = &task;
-  task.start();
-  settle(io);
+  start(task);
   CHECK(task.interval() == 60s);
   advance_to(1060s);
   advance_to(1120s);
@@ -119,9 +125,8 @@ TEST_CASE_FIXTURE(TaskFixture,
 }
 
 TEST_CASE_FIXTURE(TaskFixture, "run_now runs at once and the next run is one interval later") {
-  Task task(io, 300s, [&] { runs.push_back(at(TestClock::now())); });
-  task.start();
-  settle(io);
+  Task task(io, 300s, record());
+  start(task);
   advance_to(1100s);
   task.run_now();
   settle(io);
