@@ -1,5 +1,9 @@
 # Every dependency comes from the distribution (Debian 12 packages; scripts/setup-deps.sh
 # installs them). Nothing is vendored or downloaded at configure time.
+if(WIN32)
+  include(DependenciesWindows)  # the mingw-w64 cross build
+  return()
+endif()
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3.0 REQUIRED)
 find_package(SQLite3 REQUIRED)

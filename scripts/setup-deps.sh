@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, every Debian 12 package the build and the tests need that is missing.
-# Idempotent and quiet when nothing is missing. Usage: scripts/setup-deps.sh [--tests]
+# Idempotent and quiet when nothing is missing.
+# Usage: scripts/setup-deps.sh [--tests] [--windows]
+#   --windows  the mingw-w64 cross compilers, Wine 8 and what scripts/build-win-deps.sh needs
 set -euo pipefail
 
 packages=(
@@ -12,7 +14,16 @@ packages=(
   libblkid-dev libsystemd-dev libbenchmark-dev libpq-dev libxxhash-dev
   openssl iproute2 procps
 )
-if [[ "${1:-}" == "--tests" ]]; then
+want_tests=0
+want_windows=0
+for arg in "$@"; do
+  case "$arg" in
+    --tests) want_tests=1 ;;
+    --windows) want_windows=1 ;;
+    *) echo "usage: $0 [--tests] [--windows]" >&2; exit 2 ;;
+  esac
+done
+if ((want_tests)); then
   # Independent implementations and real formats the tests check against.
   packages+=(python3 python3-cryptography python3-jsonschema)
   # node: ECMAScript's own JSON.stringify, the reference for RFC 8785 canonical JSON (tests/common).
@@ -28,6 +39,14 @@ if [[ "${1:-}" == "--tests" ]]; then
   # tests/antivirus cross-checks CVD headers with ClamAV's sigtool; tests/fixtures/patches and
   # antivirus regenerate with lz4 and python3.
   packages+=(clamav lz4)
+fi
+if ((want_windows)); then
+  # The Windows agent: mingw-w64 cross compilers (posix threads: std::mutex/std::thread), zlib
+  # for mingw, Wine 8 to run its tests, and dpkg-dev + the autotools/perl/tcl that
+  # scripts/build-win-deps.sh needs to build OpenSSL, libcurl and SQLite (its amalgamation is
+  # generated with tclsh) from Debian's sources.
+  packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev wine64)
+  packages+=(dpkg-dev perl make autoconf automake libtool tcl)
 fi
 if [[ -n "${SHOUWEI_EXTRA_PACKAGES:-}" ]]; then
   read -r -a extra <<<"${SHOUWEI_EXTRA_PACKAGES}"
