@@ -39,6 +39,9 @@ if ((want_tests)); then
   # tests/antivirus cross-checks CVD headers with ClamAV's sigtool; tests/fixtures/patches and
   # antivirus regenerate with lz4 and python3.
   packages+=(clamav lz4)
+  # tests/packaging: lintian, rpm (rpmbuild, rpm -qp), debconf-set-selections, systemd-analyze
+  # verify, and wixl/msitools for the MSI.
+  packages+=(lintian rpm debconf-utils systemd wixl msitools)
 fi
 if ((want_windows)); then
   # The Windows agent: mingw-w64 cross compilers (posix threads: std::mutex/std::thread), zlib
