@@ -32,6 +32,9 @@ if ((want_tests)); then
   packages+=(dosfstools fdisk)
   # tests/media registers MBR, GPT and superfloppy images: FAT32, exFAT, NTFS; mtools reads FAT.
   packages+=(gdisk exfatprogs ntfs-3g mtools)
+  # tests/qemu boots Debian's kernel (fetched with apt-get download) under QEMU with a busybox
+  # initramfs for the media gate's real-kernel test and bench/media_gate.
+  packages+=(qemu-system-x86 busybox-static)
   # bench/categories/run.sh compares the categoriser with squidGuard 1.6.
   packages+=(squidguard)
   # tests/browsing drives real headless browsers (drive_browser.py speaks CDP / WebDriver BiDi).

@@ -13,6 +13,7 @@
 #include "shouwei/agent/device_identity.hpp"
 #include "shouwei/agent/periodic_task.hpp"
 #include "shouwei/agent/policy_source.hpp"
+#include "shouwei/agent/media_watch.hpp"
 #include "shouwei/common/exit_codes.hpp"
 
 namespace shouwei::agent {
@@ -239,6 +240,7 @@ int AgentService::run_forever() {
     try_upload();
     if (!polled_once) polled_once = poll_policy();  // first enrollment: no need to wait a poll interval
   });
+  auto tick = [&] { snapshots.run_now(); };
   on_interval_change_ = [&](std::chrono::seconds interval) {
     spdlog::info("snapshot interval now {} s", interval.count());
     snapshots.set_interval(interval);
@@ -247,6 +249,10 @@ int AgentService::run_forever() {
     spdlog::info("signal {} received, stopping", signo);
     io.stop();
   });
+  // The media gate decides on its own thread (uploads block this one); a decision asks for a
+  // snapshot and upload right away. Declared after io, so it is stopped before io goes away;
+  // subscribed to the policy before the listeners are notified.
+  auto media_watch = start_agent_media_watch(runtime_, policy_listeners_, io, [&] { tick(); });
   if (auto announced = announce_policy(); !announced) {
     spdlog::error("policy: {}", announced.error().message);
     on_interval_change_ = nullptr;

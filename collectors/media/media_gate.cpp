@@ -59,6 +59,7 @@ Result<std::optional<GateOutcome>> MediaGate::handle(const usb::UsbDevice& devic
   outcome.event.mode = settings_.rules.mode;
   outcome.event.user = std::move(user);
   if (act && settings_.rules.mode == EnforcementMode::enforce) apply(device, outcome);
+  if (act) release(device, outcome);
   if (store_ != nullptr) {
     SHOUWEI_TRY(outcome.event.id, store_->record(outcome.event));
   }
@@ -89,6 +90,25 @@ void MediaGate::apply(const usb::UsbDevice& device, GateOutcome& outcome) {
     }
   }
   e.applied = true;
+}
+
+// A disk the automounter is not told about stays unmounted: a failure here is reported but does
+// not undo the decision (fail closed).
+void MediaGate::release(const usb::UsbDevice& device, GateOutcome& outcome) {
+  MediaEvent& e = outcome.event;
+  const EnforcementMode mode = settings_.rules.mode;
+  if (mode == EnforcementMode::enforce && (!e.applied || e.decision.action == MediaAction::block)) {
+    return;
+  }
+  for (std::size_t i = 0; i < outcome.disks.size(); ++i) {
+    const MediaAction action = outcome.disks[i].decision.action;
+    if (mode == EnforcementMode::enforce && action == MediaAction::block) continue;
+    if (auto r = gate_.release(device.block_devices[i], action, mode); !r) {
+      const std::string message =
+          "automounter not told, the disk stays unmounted: " + r.error().message;
+      e.apply_error = e.apply_error ? *e.apply_error + "; " + message : message;
+    }
+  }
 }
 
 }  // namespace shouwei::collectors::media

@@ -139,4 +139,23 @@ std::string add_fake_stick(const fs::path& root, const FakeStick& stick) {
   return device;
 }
 
+Result<void> FakeDeviceGate::deauthorize(const collectors::usb::UsbDevice& device) {
+  actions.push_back("deauthorize " + device.bus_path);
+  return {};
+}
+
+Result<void> FakeDeviceGate::set_read_only(const collectors::usb::BlockDevice& disk) {
+  if (fail_read_only) return fail(Errc::io, "/dev/" + disk.name + ": ioctl BLKROSET: refused");
+  actions.push_back("read_only " + disk.name);
+  return {};
+}
+
+Result<void> FakeDeviceGate::release(const collectors::usb::BlockDevice& disk,
+                                     collectors::media::MediaAction action,
+                                     collectors::media::EnforcementMode mode) {
+  releases.push_back(disk.name + " " + std::string(to_string(action)) + " " +
+                     std::string(to_string(mode)));
+  return {};
+}
+
 }  // namespace shouwei::media_test

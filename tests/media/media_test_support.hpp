@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/temp_dir.hpp"
+#include "shouwei/collectors/media/device_gate.hpp"
 #include "shouwei/common/keys.hpp"
 #include "shouwei/common/media_tag.hpp"
 
@@ -60,5 +62,20 @@ struct FakeStick {
 // Adds the device (and its disk's sysfs entries) under root; the raw disk itself is whatever
 // the test puts at <root>/dev/<disk>. Returns the device's in-system sysfs path.
 std::string add_fake_stick(const std::filesystem::path& root, const FakeStick& stick);
+
+// A DeviceGate that records what it was asked to do ("deauthorize 1-1", "read_only sdb",
+// releases as "sdb allow enforce"); set_read_only fails on demand.
+class FakeDeviceGate final : public collectors::media::DeviceGate {
+ public:
+  Result<void> deauthorize(const collectors::usb::UsbDevice& device) override;
+  Result<void> set_read_only(const collectors::usb::BlockDevice& disk) override;
+  Result<void> release(const collectors::usb::BlockDevice& disk,
+                       collectors::media::MediaAction action,
+                       collectors::media::EnforcementMode mode) override;
+
+  std::vector<std::string> actions;
+  std::vector<std::string> releases;
+  bool fail_read_only = false;
+};
 
 }  // namespace shouwei::media_test

@@ -1,6 +1,7 @@
 // The media gate on fake sysfs trees with real images at <root>/dev/<name>: every rule through
 // the Linux UsbBus and raw-device opener, a fake DeviceGate recording actions, the event store
 // and the "media" section, run_media_scan's output, and the Linux DeviceGate on fixture files.
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -22,21 +23,6 @@ using namespace shouwei::media_test;
 using namespace shouwei::collectors::media;
 namespace fs = std::filesystem;
 namespace usb = shouwei::collectors::usb;
-
-class FakeDeviceGate final : public DeviceGate {
- public:
-  Result<void> deauthorize(const usb::UsbDevice& device) override {
-    actions.push_back("deauthorize " + device.bus_path);
-    return {};
-  }
-  Result<void> set_read_only(const usb::BlockDevice& disk) override {
-    if (fail_read_only) return fail(Errc::io, "/dev/" + disk.name + ": ioctl BLKROSET: refused");
-    actions.push_back("read_only " + disk.name);
-    return {};
-  }
-  std::vector<std::string> actions;
-  bool fail_read_only = false;
-};
 
 // A fixture root with one stick; its image (a registered or untagged MBR/exFAT stick) at
 // <root>/dev/sdb.
@@ -90,6 +76,7 @@ TEST_CASE("own zone: allowed, nothing done") {
   CHECK(o->event.tag_media_id == "m-own");
   CHECK(o->event.applied);
   CHECK(b.gate.actions.empty());
+  CHECK(b.gate.releases == std::vector<std::string>{"sdb allow enforce"});
 }
 
 TEST_CASE("own zone, read-only tag: the disk is made read-only") {
@@ -99,6 +86,8 @@ TEST_CASE("own zone, read-only tag: the disk is made read-only") {
   REQUIRE(o);
   CHECK(o->event.decision.reason == MediaReason::own_zone_read_only);
   CHECK(b.gate.actions == std::vector<std::string>{"read_only sdb"});
+  // Released to the automounter only after the disk was made read-only.
+  CHECK(b.gate.releases == std::vector<std::string>{"sdb read_only enforce"});
 }
 
 TEST_CASE("other zone: de-authorized, high severity, tag zone recorded") {
@@ -110,6 +99,7 @@ TEST_CASE("other zone: de-authorized, high severity, tag zone recorded") {
   CHECK(o->event.decision.severity == Severity::high);
   CHECK(o->event.tag_zone == Zone::internet);
   CHECK(b.gate.actions == std::vector<std::string>{"deauthorize 1-1"});
+  CHECK(b.gate.releases.empty());
 }
 
 TEST_CASE("a tag copied byte for byte onto a stick with another serial or capacity is a clone") {
@@ -213,6 +203,7 @@ TEST_CASE("a read-only that cannot be applied escalates to de-authorization") {
   CHECK(o->event.applied);
   CHECK(o->event.apply_error->find("read-only failed, blocking instead") == 0);
   CHECK(b.gate.actions == std::vector<std::string>{"deauthorize 1-1"});
+  CHECK(b.gate.releases.empty());
 }
 
 TEST_CASE("audit mode decides and records but does not act") {
@@ -226,6 +217,8 @@ TEST_CASE("audit mode decides and records but does not act") {
   CHECK(o->event.mode == EnforcementMode::audit);
   CHECK_FALSE(o->event.applied);
   CHECK(b.gate.actions.empty());
+  // The stick is usable as if there were no gate: the automounter is told so.
+  CHECK(b.gate.releases == std::vector<std::string>{"sdb block audit"});
 }
 
 TEST_CASE("keyboards and sticks without a disk are left alone") {
@@ -334,4 +327,34 @@ TEST_CASE("the Linux gate refuses to fake read-only on a regular file") {
   const auto r = gate->set_read_only(disk);
   CHECK(r.error().code == Errc::unsupported);
   CHECK(r.error().message.find("not a block device") != std::string::npos);
+}
+
+TEST_CASE("the Linux gate releases a disk and its partitions with a synthetic change uevent") {
+  Bench b;
+  const RootFs root(b.root);
+  auto bus = platform::linux_usb::make_linux_usb_bus(root);
+  auto devices = bus->devices().value();
+  REQUIRE(devices.size() == 1);
+  usb::BlockDevice disk = devices[0].block_devices.at(0);
+  disk.partitions.push_back(usb::Partition{"sdb1", {}, {}, {}});
+  const fs::path disk_dir = b.root / disk.sysfs_path.substr(1);
+  fs::create_directories(disk_dir / "sdb1");
+  // sysfs `uevent` files exist before anyone writes them; the gate never creates files.
+  for (const auto& f : {disk_dir / "uevent", disk_dir / "sdb1/uevent"}) std::ofstream(f) << "";
+  auto gate = platform::linux_media::make_linux_device_gate(root);
+  REQUIRE(gate->release(disk, MediaAction::read_only, EnforcementMode::enforce).ok());
+  for (const auto& f : {disk_dir / "uevent", disk_dir / "sdb1/uevent"}) {
+    const std::string text = slurp(f);
+    CAPTURE(text);
+    // "change" UUID (8-4-4-4-12 hex) then the argument the udev rule looks for.
+    CHECK(text.rfind("change ", 0) == 0);
+    CHECK(text.size() == 7 + 36 + 1 + std::string("SHOUWEIGATE=readonly").size());
+    CHECK(text.substr(7 + 8, 1) == "-");
+    CHECK(text.substr(7 + 36) == " SHOUWEIGATE=readonly");
+  }
+  REQUIRE(gate->release(disk, MediaAction::allow, EnforcementMode::audit).ok());
+  CHECK(slurp(disk_dir / "uevent").substr(7 + 36) == " SHOUWEIGATE=audit");
+  fs::remove(disk_dir / "uevent");
+  CHECK(gate->release(disk, MediaAction::allow, EnforcementMode::enforce).error().code ==
+        Errc::not_found);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "scoped_fd.hpp"
+#include "shouwei/common/encoding.hpp"
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/platform/linux/media_linux.hpp"
 
@@ -21,19 +22,8 @@ class LinuxDeviceGate final : public collectors::media::DeviceGate {
   // The kernel unbinds every interface driver (usb-storage included) on "0", so the disk and
   // its partitions disappear; it stays so until "1" is written.
   Result<void> deauthorize(const usb::UsbDevice& device) override {
-    const std::string attribute = device.sysfs_path + "/authorized";
-    const std::filesystem::path path = root_.resolve(attribute);
-    if (device.sysfs_path.empty() || path.empty()) {
-      return fail(Errc::not_found, attribute + ": unresolvable under the root");
-    }
-    ScopedFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) return fail(errno_code(), errno_message(path, "open"));
-    ssize_t put = -1;
-    do {
-      put = ::write(fd.get(), "0", 1);
-    } while (put < 0 && errno == EINTR);
-    if (put != 1) return fail(errno_code(), errno_message(path, "write 0"));
-    return {};
+    if (device.sysfs_path.empty()) return fail(Errc::not_found, "device without a sysfs path");
+    return write_attribute(device.sysfs_path + "/authorized", "0");
   }
 
   // The whole disk first: on current kernels its read-only flag covers every partition; the
@@ -44,7 +34,46 @@ class LinuxDeviceGate final : public collectors::media::DeviceGate {
     return {};
   }
 
+  // A synthetic uevent (Documentation/ABI/testing/sysfs-uevent): "change UUID KEY=VALUE" into
+  // the disk's and each partition's `uevent` file reaches udev as SYNTH_ARG_SHOUWEIGATE=VALUE
+  // (keys and values: alphanumerics only, hence no underscore). The disk first: udisks looks at
+  // the disk before its partitions.
+  Result<void> release(const usb::BlockDevice& disk, collectors::media::MediaAction action,
+                       collectors::media::EnforcementMode mode) override {
+    const std::string value = mode == collectors::media::EnforcementMode::audit ? "audit"
+                              : action == collectors::media::MediaAction::allow ? "allow"
+                                                                                : "readonly";
+    const std::string message = "change " + random_uuid() + " SHOUWEIGATE=" + value;
+    SHOUWEI_TRY_VOID(write_attribute(disk.sysfs_path + "/uevent", message));
+    for (const auto& p : disk.partitions) {
+      SHOUWEI_TRY_VOID(write_attribute(disk.sysfs_path + "/" + p.name + "/uevent", message));
+    }
+    return {};
+  }
+
  private:
+  // RFC 4122 version 4 layout; the kernel only checks the 8-4-4-4-12 hex shape.
+  static std::string random_uuid() {
+    const std::string h = hex_encode(random_bytes(16));
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-4" + h.substr(13, 3) + "-a" + h.substr(17, 3) +
+           "-" + h.substr(20, 12);
+  }
+
+  Result<void> write_attribute(const std::string& attribute, std::string_view text) {
+    const std::filesystem::path path = root_.resolve(attribute);
+    if (path.empty()) return fail(Errc::not_found, attribute + ": unresolvable under the root");
+    ScopedFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) return fail(errno_code(), errno_message(path, "open"));
+    ssize_t put = -1;
+    do {
+      put = ::write(fd.get(), text.data(), text.size());
+    } while (put < 0 && errno == EINTR);
+    if (put != static_cast<ssize_t>(text.size())) {
+      return fail(errno_code(), errno_message(path, "write"));
+    }
+    return {};
+  }
+
   Result<void> set_node_read_only(const std::string& name, bool required) {
     const std::filesystem::path path = root_.resolve("/dev/" + name);
     ScopedFd fd(path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));

@@ -6,7 +6,9 @@
 // act = false unless --apply.
 //
 // Fails closed: a tag that cannot be read is decided as tag_unreadable (read-only or block), and
-// a read-only that cannot be applied escalates to de-authorization.
+// a read-only that cannot be applied escalates to de-authorization. Only once the action is in
+// place are the device's disks released to the desktop's automounter (DeviceGate::release);
+// a blocked device is never released (it has no disk left anyway).
 #pragma once
 
 #include <optional>
@@ -55,8 +57,13 @@ class MediaGate {
   Result<std::optional<GateOutcome>> handle(const usb::UsbDevice& device, bool act = true,
                                             std::optional<std::string> user = std::nullopt);
 
+  // The rules for the next handle() (a new policy). Devices already decided are not revisited.
+  void set_rules(MediaRules rules) { settings_.rules = std::move(rules); }
+  const MediaRules& rules() const { return settings_.rules; }
+
  private:
   void apply(const usb::UsbDevice& device, GateOutcome& outcome);
+  void release(const usb::UsbDevice& device, GateOutcome& outcome);
 
   RawDeviceOpener& opener_;
   DeviceGate& gate_;
