@@ -10,6 +10,7 @@ packaging/win and the report of issue [packaging]).
   InstallFiles and InstallServices so the configuration exists before the service starts; its
   data set by a type-51 action from the six public properties, same conditions;
 - the public properties are in SecureCustomProperties, the secret in MsiHiddenProperties;
+- recovery actions: sc.exe failure / failureflag, deferred, after InstallServices;
 - MajorUpgrade: an Upgrade row for the UpgradeCode, RemoveExistingProducts scheduled; two
   builds of different versions share the UpgradeCode and differ in ProductCode.
 """
@@ -94,6 +95,13 @@ def main():
                              "[POLICY_KEY]", "[MEDIA_KEY]"],
                   f"data: ProgramData and the six properties, tab-separated: {fields}")
         check("ConfigJs" in {r[0] for r in table(msi, "Binary")}, "config.js embedded as Binary ConfigJs")
+        for name, args in (("SetServiceRecovery", "failure ShouweiAgent reset= 86400 actions= restart/"),
+                           ("SetServiceRecoveryFlag", "failureflag ShouweiAgent 1")):
+            row = actions.get(name)
+            if check(row is not None, f"custom action {name}"):
+                t = int(row[1])
+                check(t & 0x3F == 50 and row[2] == "SC_EXE" and row[3].startswith(args) and t & 0xC00 == 0xC00,
+                      f"{name}: sc.exe {args}..., deferred as SYSTEM (type {t})")
 
         seq = {r[0]: (r[1], int(r[2])) for r in table(msi, "InstallExecuteSequence")}
         if check(all(k in seq for k in ("InstallFiles", "SetWriteConfigData", "WriteConfig", "InstallServices",
@@ -102,6 +110,8 @@ def main():
             check(seq["InstallInitialize"][1] < seq["InstallFiles"][1] < seq["SetWriteConfigData"][1]
                   < seq["WriteConfig"][1] < seq["InstallServices"][1] < seq["StartServices"][1]
                   < seq["InstallFinalize"][1], "config written after the files, before the service starts")
+            check(seq["InstallServices"][1] < seq.get("SetServiceRecovery", (0, 0))[1] < seq["StartServices"][1],
+                  "recovery actions set between InstallServices and StartServices")
             check(seq["WriteConfig"][0] == 'SERVER_URL AND NOT REMOVE~="ALL"',
                   f"only with SERVER_URL, never at uninstall: {seq['WriteConfig'][0]}")
 
