@@ -36,6 +36,10 @@ import tempfile
 import time
 import urllib.request
 
+# The end-to-end test's throwaway CA and localhost server certificate (openssl, P-256).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from agent_server_test import make_pki  # noqa: E402
+
 A = None
 FAILURES = []
 SKIP = 77
@@ -124,21 +128,6 @@ def build_packages(out_dir, release):
     for deb in glob.glob(os.path.join(out_dir, "*.deb")):
         debs[os.path.basename(deb).split("_")[0]] = deb
     return debs
-
-
-def make_pki(d):
-    ca_key, ca = os.path.join(d, "ca.key"), os.path.join(d, "ca.pem")
-    key, csr, crt = (os.path.join(d, n) for n in ("tls.key", "tls.csr", "tls.pem"))
-    ext = os.path.join(d, "ext.cnf")
-    with open(ext, "w") as f:
-        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
-    sh("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-       "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=Shouwei packaging test CA")
-    sh("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-       "-keyout", key, "-out", csr, "-subj", "/CN=localhost")
-    sh("openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out",
-       crt, "-days", "2", "-extfile", ext)
-    return ca, crt, key
 
 
 class Api:
@@ -316,6 +305,11 @@ def test_agent_install(debs, work, ca, secret):
     check(secret not in debconf_answers(AGENT), "the secret no longer in debconf")
     check(os.path.islink("/etc/systemd/system/multi-user.target.wants/shouwei-agent.service"),
           "unit enabled (multi-user.target.wants)")
+    # The media gate's udev rules, when the tree has them (packaging/linux/udev, from [usb]).
+    udev_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packaging", "linux", "udev")
+    for rules in glob.glob(os.path.join(udev_dir, "*.rules")):
+        installed = os.path.join("/usr/lib/udev/rules.d", os.path.basename(rules))
+        check(os.path.exists(installed) and read(installed) == read(rules), f"{installed} installed")
 
 
 def agent_cycle(procs, work, api, expect_device=None, min_snapshots=1):
