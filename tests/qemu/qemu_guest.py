@@ -180,7 +180,10 @@ def build_initramfs(kernel_dir, agent, files, out):
 class Guest:
     """A running VM: serial console lines in a queue, QMP for hot-plug, commands on stdin."""
 
-    def __init__(self, kernel_dir, initramfs, drives, workdir, memory_mb=768):
+    def __init__(self, kernel_dir, initramfs, drives, workdir, memory_mb=768, shared_images=False):
+        """drives: {drive id: image}. QEMU deletes a drive with the device it was plugged as, so
+        each plug needs a drive of its own; shared_images lets several drives open one image
+        (no image locking: only one of them may be plugged at a time)."""
         self.qmp_path = str(Path(workdir) / "qmp.sock")
         cmd = ["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-m", str(memory_mb),
                "-smp", "1", "-display", "none", "-monitor", "none", "-serial", "stdio",
@@ -189,7 +192,9 @@ class Guest:
                "-device", "qemu-xhci,id=xhci",
                "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         for drive_id, image in drives.items():
-            cmd += ["-drive", f"if=none,id={drive_id},file={image},format=raw,cache=unsafe"]
+            locking = ",file.locking=off" if shared_images else ""
+            cmd += ["-drive",
+                    f"if=none,id={drive_id},file={image},format=raw,cache=unsafe{locking}"]
         self.log = []
         self.lines = queue.Queue()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
