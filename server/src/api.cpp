@@ -1,6 +1,7 @@
 // Routing, authentication and the console routes of the API.
 #include "shouwei/server/api.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <exception>
@@ -51,14 +52,6 @@ std::optional<int> parse_limit(const std::map<std::string, std::string, std::les
   return static_cast<int>(*v);
 }
 
-bool is_device_id(std::string_view s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 int status_for(const Error& e) {
   switch (e.code) {
     case Errc::not_found:
@@ -75,6 +68,14 @@ int status_for(const Error& e) {
 
 }  // namespace
 
+bool is_sha256_hex(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 ApiResponse error_response(int status, std::string_view message) {
   return json_response(status, json::object{{"error", message}});
 }
@@ -85,6 +86,21 @@ Api::Api(Store& store, const Clock& clock, Metrics& metrics, ApiOptions options)
       metrics_(metrics),
       options_(options),
       enroll_failures_(options.enroll_max_failures, options.enroll_failure_window) {}
+
+std::size_t Api::body_limit(std::string_view method, std::string_view target,
+                            std::string_view authorization) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (method != "POST" || path != "/api/v1/categories") return options_.max_body_bytes;
+  ApiRequest headers_only;
+  headers_only.authorization = std::string(authorization);
+  Caller caller;
+  if (authorize(headers_only, Role::admin, caller)) return options_.max_body_bytes;
+  return std::max(options_.max_body_bytes, options_.max_category_bytes);
+}
+
+std::size_t Api::largest_body_limit() const {
+  return std::max(options_.max_body_bytes, options_.max_category_bytes);
+}
 
 ApiResponse Api::handle(const ApiRequest& request) {
   std::string route_label = "other";
@@ -155,6 +171,15 @@ ApiResponse Api::route(const ApiRequest& request, std::string& route_label) {
     route_label = "snapshots_post";
     return m == "POST" ? ingest_snapshot(request) : method_not_allowed();
   }
+  // Device-authenticated (its own headers), and public content-addressed downloads.
+  if (area == "policy" && n == 3) {
+    route_label = "policy";
+    return m == "GET" ? get_policy(request) : method_not_allowed();
+  }
+  if (area == "categories" && n == 4) {
+    route_label = "category_db";
+    return m == "GET" ? get_category_db(seg[3], request) : method_not_allowed();
+  }
 
   // Console routes: everything below needs a token.
   Caller caller;
@@ -183,6 +208,10 @@ ApiResponse Api::route(const ApiRequest& request, std::string& route_label) {
       return labeled("secret_revoke", revoke_secret(seg[3], caller));
   } else if (area == "audit" && n == 3 && m == "GET") {
     return labeled("audit", list_audit(params));
+  } else if (area == "policies" && n == 3 && m == "POST") {
+    return labeled("policy_push", push_policy(request, params, caller));
+  } else if (area == "categories" && n == 3 && m == "POST") {
+    return labeled("category_db_push", push_category_db(request, caller));
   }
   return error_response(404, "no such route");
 }
@@ -210,6 +239,7 @@ json::object endpoint_json(const EndpointRecord& e, const EndpointStatus& s) {
       {"last_taken_at", optional_time_json(e.last_taken_at)},
       {"clock_skew_seconds", optional_json(s.clock_skew_seconds)},
       {"reported_compliance", e.reported_compliance},
+      {"policy_version", optional_json(e.policy_version)},
       {"silent", s.silent},
       {"compliance", s.effective_compliance},
   };
@@ -228,6 +258,10 @@ ApiResponse Api::list_endpoints(const Params& params) {
       filter.zone = value;
     } else if (key == "group") {
       filter.group = value;
+    } else if (key == "policy_version") {
+      auto v = parse_int(value);
+      if (!v || *v < 0) return error_response(400, "policy_version: expected an integer >= 0");
+      filter.policy_version = *v;
     } else if (key == "compliance") {
       if (value != "pass" && value != "fail" && value != "unknown") {
         return error_response(400, "compliance: expected pass, fail or unknown");
@@ -371,7 +405,7 @@ ApiResponse Api::revoke_secret(const std::string& id, const Caller& caller) {
 }
 
 ApiResponse Api::revoke_device(const std::string& device_id, const Caller& caller) {
-  if (!is_device_id(device_id))
+  if (!is_sha256_hex(device_id))
     return error_response(404, "device " + device_id + ": not enrolled");
   if (auto r = server::revoke_device(store_, clock_, device_id, caller.actor()); !r) {
     return error_response(status_for(r.error()), r.error().message);

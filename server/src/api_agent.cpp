@@ -142,6 +142,7 @@ ApiResponse Api::ingest_snapshot(const ApiRequest& request) {
   snap.received_at = clock_.now();
   snap.zone = facts->zone;
   snap.hostname = facts->hostname;
+  snap.policy_version = facts->policy_version;
   snap.compliance = facts->compliance;
   snap.checks = std::move(facts->checks);
   snap.events = std::move(facts->events);

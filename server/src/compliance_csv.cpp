@@ -6,15 +6,11 @@ namespace shouwei::server {
 
 namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-constexpr std::array<std::string_view, 9> kHeader = {"终端ID / Device ID",
-                                                     "主机名 / Hostname",
-                                                     "分组 / Group",
-                                                     "区域 / Zone",
-                                                     "最后上报 / Last seen (UTC)",
-                                                     "检查项 / Check ID",
-                                                     "检查名称 / Check title",
-                                                     "结果 / Result",
-                                                     "详情 / Detail"};
+constexpr std::array<std::string_view, 10> kHeader = {
+    "终端ID / Device ID", "主机名 / Hostname",          "分组 / Group",
+    "区域 / Zone",        "最后上报 / Last seen (UTC)", "策略版本 / Policy version",
+    "检查项 / Check ID",  "检查名称 / Check title",     "结果 / Result",
+    "详情 / Detail"};
 
 std::string_view result_label(std::string_view result) {
   if (result == "pass") return "合规 / pass";
@@ -53,10 +49,10 @@ std::string render_compliance_csv(const std::vector<ComplianceRow>& rows) {
   };
   line(kHeader);
   for (const auto& r : rows) {
-    std::array<std::string_view, 9> cells = {
-        r.device_id, r.hostname, r.group, r.zone,
-        r.last_seen, r.check_id, r.title, result_label(r.result),
-        r.detail};
+    std::array<std::string_view, 10> cells = {r.device_id, r.hostname,  r.group,
+                                              r.zone,      r.last_seen, r.policy_version,
+                                              r.check_id,  r.title,     result_label(r.result),
+                                              r.detail};
     line(cells);
   }
   return out;

@@ -127,6 +127,10 @@ Result<ServerConfig> parse_config(std::string_view toml_text, const std::string&
   SHOUWEI_TRY_VOID(r.integer("enroll_max_failures", c.enroll_max_failures, 1, 1000000));
   SHOUWEI_TRY_VOID(r.seconds("enroll_failure_window_seconds", c.enroll_failure_window, 1, 86400));
   SHOUWEI_TRY_VOID(r.string("log_level", c.log_level));
+  SHOUWEI_TRY_VOID(r.path("policy_public_key", c.policy_public_key, false));
+  SHOUWEI_TRY_VOID(r.path("categories_dir", c.categories_dir, false));
+  if (c.categories_dir.empty()) c.categories_dir = c.database.parent_path() / "categories";
+  SHOUWEI_TRY_VOID(r.integer("max_category_bytes", c.max_category_bytes, 1024, 1ll << 30));
   SHOUWEI_TRY_VOID(r.no_unknown_keys());
   return c;
 }

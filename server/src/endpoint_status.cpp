@@ -51,9 +51,11 @@ Result<std::vector<ComplianceRow>> build_compliance_rows(Store& store, TimePoint
     EndpointStatus status = judge_endpoint(e, now, policy);
     for (auto& c : server_checks(e, status, policy)) checks.push_back(std::move(c));
     for (const auto& c : checks) {
-      rows.push_back(ComplianceRow{
-          e.device.device_id, e.hostname.value_or(""), e.device.group, e.zone.value_or(""),
-          e.last_seen ? format_rfc3339(*e.last_seen) : "", c.id, c.title, c.result, c.detail});
+      rows.push_back(ComplianceRow{e.device.device_id, e.hostname.value_or(""), e.device.group,
+                                   e.zone.value_or(""),
+                                   e.last_seen ? format_rfc3339(*e.last_seen) : "",
+                                   e.policy_version ? std::to_string(*e.policy_version) : "", c.id,
+                                   c.title, c.result, c.detail});
     }
   }
   return rows;

@@ -1,5 +1,6 @@
 #include "shouwei/server/https_server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,9 @@ using tcp = asio::ip::tcp;
 namespace {
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr auto kShutdownTimeout = std::chrono::seconds(5);
+// A file body (a category database, megabytes) may take longer than a request to send over a
+// slow link; the deadline still bounds a client that stops reading.
+constexpr auto kFileWriteTimeout = std::chrono::seconds(600);
 class Session;
 }  // namespace
 
@@ -102,7 +106,8 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::reading;
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(server_.options.max_body_bytes);
+    // The largest any route accepts; narrowed to the route's own limit once the headers are in.
+    parser_->body_limit(std::max(server_.options.max_body_bytes, server_.api.largest_body_limit()));
     beast::get_lowest_layer(stream_).expires_after(server_.options.request_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -112,6 +117,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
     auto& req = parser_->get();
+    const std::size_t limit =
+        server_.api.body_limit(req.method_string(), req.target(), req[http::field::authorization]);
+    if (auto declared = parser_->content_length(); declared && *declared > limit) {
+      return on_read_error(http::error::body_limit);
+    }
+    parser_->body_limit(limit);
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       // curl and other clients wait for this before sending a body.
       continue_.emplace(http::status::continue_, req.version());
@@ -157,6 +168,10 @@ class Session : public std::enable_shared_from_this<Session> {
     request.content_encoding = std::string(req[http::field::content_encoding]);
     request.body = std::move(req.body());
     request.peer = peer_;
+    request.if_none_match = std::string(req[http::field::if_none_match]);
+    request.device.device_id = std::string(req[device_auth::kDeviceHeader]);
+    request.device.time = std::string(req[device_auth::kTimeHeader]);
+    request.device.signature = std::string(req[device_auth::kSignatureHeader]);
     // The Api runs here, on this connection's strand: verification is CPU work the pool
     // spreads over the cores, and the store serializes its own writes.
     ApiResponse response = server_.api.handle(request);
@@ -165,20 +180,43 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void respond(ApiResponse r, bool keep_alive) {
     phase_ = Phase::writing;
+    if (!r.file.empty()) {
+      http::file_body::value_type file;
+      beast::error_code ec;
+      file.open(r.file.string().c_str(), beast::file_mode::scan, ec);
+      if (!ec) {
+        file_response_.emplace(static_cast<http::status>(r.status), 11);
+        file_response_->body() = std::move(file);
+        return write(*file_response_, r, keep_alive, kFileWriteTimeout);
+      }
+      spdlog::error("{}: {}: {}", peer_, r.file.string(), ec.message());
+      r = error_response(404, "file not available");
+    }
     response_.emplace(static_cast<http::status>(r.status), 11);
-    response_->set(http::field::server, "shouwei-server");
-    response_->set(http::field::content_type, r.content_type);
-    response_->set(http::field::cache_control, "no-store");
-    response_->set("X-Content-Type-Options", "nosniff");
-    for (auto& [name, value] : r.headers) response_->set(name, value);
     response_->body() = std::move(r.body);
-    response_->keep_alive(keep_alive && !stopping_);
-    response_->prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(server_.options.request_timeout);
-    http::async_write(stream_, *response_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        bool again = !ec && self->response_->keep_alive() && !self->stopping_;
+    write(*response_, r, keep_alive, server_.options.request_timeout);
+  }
+
+  // Sends response (its body already set) with r's headers within `deadline`, then reads the
+  // next request or closes.
+  template <typename Response>
+  void write(Response& response, const ApiResponse& r, bool keep_alive,
+             std::chrono::seconds deadline) {
+    response.set(http::field::server, "shouwei-server");
+    response.set(http::field::content_type, r.content_type);
+    response.set(http::field::cache_control, "no-store");
+    response.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : r.headers) response.set(name, value);
+    response.keep_alive(keep_alive && !stopping_);
+    response.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(
+        std::max(deadline, server_.options.request_timeout));
+    http::async_write(stream_, response,
+                      [self = shared_from_this(), keep = response.keep_alive()](
+                          beast::error_code ec, std::size_t) {
+                        bool again = !ec && keep && !self->stopping_;
                         self->response_.reset();
+                        self->file_response_.reset();
                         if (again) return self->read_request();
                         self->close();
                       });
@@ -201,6 +239,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;
+  std::optional<http::response<http::file_body>> file_response_;
   Phase phase_ = Phase::handshake;
   bool stopping_ = false;
 };

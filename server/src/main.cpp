@@ -32,6 +32,15 @@ int serve(const ServerConfig& config, Store& store) {
   api_options.judge = JudgePolicy{config.silent_after, config.max_clock_skew};
   api_options.enroll_max_failures = config.enroll_max_failures;
   api_options.enroll_failure_window = config.enroll_failure_window;
+  api_options.categories_dir = config.categories_dir;
+  api_options.max_category_bytes = config.max_category_bytes;
+  if (!config.policy_public_key.empty()) {
+    auto key = PublicKey::load(config.policy_public_key);
+    if (!key) return report(key.error(), kExitConfig);
+    api_options.policy_public_key = std::move(*key);
+  } else {
+    spdlog::warn("no policy_public_key configured: policy pushes will be refused");
+  }
   Api api(store, clock, metrics, api_options);
 
   HttpsOptions https;

@@ -18,8 +18,8 @@ constexpr std::size_t kMaxPemBytes = 8192;
 constexpr std::size_t kMaxShortText = 256;
 constexpr std::size_t kMaxTitleBytes = 1024;
 constexpr std::size_t kMaxDetailBytes = 64 * 1024;
-constexpr std::array<std::string_view, 6> kSections = {"inventory", "patches",  "antivirus",
-                                                       "usb",       "browsing", "compliance"};
+constexpr std::array<std::string_view, 7> kSections = {
+    "inventory", "patches", "antivirus", "usb", "browsing", "compliance", "policy"};
 
 Failure field_error(std::string_view what, std::string_view field, std::string_view problem) {
   return fail(Errc::parse,
@@ -144,6 +144,16 @@ Result<void> collect_events(std::string_view section, const json::object& obj,
   return {};
 }
 
+// policy.version: the version of the applied policy (0 while the safe defaults apply).
+Result<std::optional<std::int64_t>> applied_policy_version(const json::object& section) {
+  const json::value* v = section.if_contains("version");
+  if (v == nullptr || v->is_null()) return std::optional<std::int64_t>();
+  auto version = as_int64(*v);
+  if (!version || *version < 0)
+    return field_error("snapshot", "policy.version", "expected a non-negative integer or null");
+  return std::optional<std::int64_t>(*version);
+}
+
 }  // namespace
 
 std::string overall_compliance(const std::vector<ComplianceCheck>& checks) {
@@ -211,10 +221,10 @@ Result<SnapshotFacts> parse_snapshot_payload(std::string_view payload) {
 
   SHOUWEI_TRY(f.agent_version, get_string(obj, "snapshot", "agent_version", kMaxShortText));
 
+  // Older agents report the applied version here; newer ones in the policy section (below),
+  // which wins. Absent reads as null: the version is unknown, never guessed.
   const json::value* pv = obj.if_contains("policy_version");
-  if (pv == nullptr)
-    return field_error("snapshot", "policy_version", "missing (null when no policy)");
-  if (!pv->is_null()) {
+  if (pv != nullptr && !pv->is_null()) {
     auto v = as_int64(*pv);
     if (!v || *v < 0)
       return field_error("snapshot", "policy_version", "expected a non-negative integer or null");
@@ -233,6 +243,10 @@ Result<SnapshotFacts> parse_snapshot_payload(std::string_view payload) {
     const json::object& so = section->get_object();
     if (so.contains("error")) continue;  // a failed collector: nothing else to read
     if (name == "inventory") f.hostname = optional_string(so, "hostname", kMaxShortText);
+    if (name == "policy") {
+      SHOUWEI_TRY(auto applied, applied_policy_version(so));
+      if (applied) f.policy_version = applied;
+    }
     if (name == "compliance") {
       SHOUWEI_TRY(f.checks, parse_checks(so));
     }

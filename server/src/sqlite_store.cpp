@@ -23,7 +23,7 @@ using sqlite::Database;
 using sqlite::Statement;
 using sqlite::Transaction;
 
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE tokens(
   id INTEGER PRIMARY KEY,
@@ -91,6 +91,23 @@ CREATE TABLE audit_log(
   target TEXT NOT NULL,
   detail TEXT NOT NULL);
 )sql",
+    // Signed policies per group, category databases, and the policy each endpoint applied.
+    R"sql(
+ALTER TABLE devices ADD COLUMN policy_version INTEGER;
+CREATE TABLE policies(
+  id INTEGER PRIMARY KEY,
+  grp TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  envelope BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  pushed_at INTEGER NOT NULL,
+  UNIQUE(grp, version));
+CREATE TABLE category_dbs(
+  version INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  bytes INTEGER NOT NULL,
+  uploaded_at INTEGER NOT NULL);
+)sql",
 };
 
 std::optional<TimePoint> optional_time(const Statement& s, int column) {
@@ -108,7 +125,7 @@ void bind_optional_time(Statement& s, int index, const std::optional<TimePoint>&
 
 constexpr std::string_view kEndpointColumns =
     "device_id, grp, public_key_pem, key_algorithm, enrolled_at, revoked_at, hostname, zone, "
-    "last_seen, last_seq, last_taken_at, last_snapshot_id, compliance";
+    "last_seen, last_seq, last_taken_at, last_snapshot_id, compliance, policy_version";
 
 DeviceRecord read_device(const Statement& s) {
   DeviceRecord d;
@@ -131,6 +148,7 @@ EndpointRecord read_endpoint(const Statement& s) {
   e.last_taken_at = optional_time(s, 10);
   if (!s.is_null(11)) e.last_snapshot_id = s.get_int64(11);
   e.reported_compliance = s.get_text(12);
+  if (!s.is_null(13)) e.policy_version = s.get_int64(13);
   return e;
 }
 
@@ -306,9 +324,15 @@ class SqliteStore final : public Store {
     std::string sql = "SELECT " + std::string(kEndpointColumns) +
                       " FROM devices WHERE (?1 IS NULL OR zone = ?1) AND (?2 IS NULL OR grp = ?2)"
                       " AND (?3 IS NULL OR last_seen >= ?3)"
-                      " AND (?4 IS NULL OR last_seen IS NULL OR last_seen < ?4) ORDER BY device_id";
+                      " AND (?4 IS NULL OR last_seen IS NULL OR last_seen < ?4)"
+                      " AND (?5 IS NULL OR policy_version = ?5) ORDER BY device_id";
     SHOUWEI_TRY(auto s, db_.prepare(sql));
     s.bind(1, f.zone).bind(2, f.group);
+    if (f.policy_version) {
+      s.bind(5, *f.policy_version);
+    } else {
+      s.bind(5, nullptr);
+    }
     bind_optional_time(s, 3, f.seen_after);
     bind_optional_time(s, 4, f.seen_before);
     std::vector<EndpointRecord> out;
@@ -392,6 +416,75 @@ class SqliteStore final : public Store {
       out.push_back(std::move(e));
     }
     return out;
+  }
+
+  Result<PolicyPushResult> store_policy(const NewPolicy& p, const AuditEntry& audit) override {
+    std::lock_guard lock(mu_);
+    SHOUWEI_TRY(auto tx, Transaction::begin(db_));
+    const bool to_all = std::find(p.groups.begin(), p.groups.end(), "*") != p.groups.end();
+    // The groups whose policies a target device may hold: the targets and "*", or all groups.
+    std::string sql = "SELECT grp, version FROM policies";
+    if (!to_all) {
+      sql += " WHERE grp = '*'";
+      for (std::size_t i = 0; i < p.groups.size(); ++i) sql += " OR grp = ?";
+    }
+    sql += " ORDER BY version DESC, grp LIMIT 1";
+    SHOUWEI_TRY(auto newest, db_.prepare(sql));
+    if (!to_all) {
+      for (std::size_t i = 0; i < p.groups.size(); ++i)
+        newest.bind(static_cast<int>(i + 1), p.groups[i]);
+    }
+    SHOUWEI_TRY(bool any, newest.step());
+    if (any && newest.get_int64(1) >= p.version) {
+      return PolicyPushResult{PolicyPushOutcome::not_newer, newest.get_text(0),
+                              newest.get_int64(1)};
+    }
+    newest.reset();
+    SHOUWEI_TRY(auto ins, db_.prepare("INSERT INTO policies(grp, version, envelope, sha256, "
+                                      "pushed_at) VALUES(?, ?, ?, ?, ?)"));
+    for (const auto& group : p.groups) {
+      ins.bind(1, group).bind(2, p.version).bind_blob(3, p.envelope).bind(4, p.sha256);
+      ins.bind(5, static_cast<std::int64_t>(to_unix_seconds(p.pushed_at)));
+      SHOUWEI_TRY_VOID(ins.run());
+    }
+    SHOUWEI_TRY_VOID(insert_audit(audit));
+    SHOUWEI_TRY_VOID(tx.commit());
+    return PolicyPushResult{};
+  }
+
+  Result<std::optional<PolicyRecord>> latest_policy(const std::string& group) override {
+    std::lock_guard lock(mu_);
+    SHOUWEI_TRY(auto s, cached("SELECT grp, version, envelope, sha256, pushed_at FROM policies "
+                               "WHERE grp = ? ORDER BY version DESC LIMIT 1"));
+    s->bind(1, group);
+    SHOUWEI_TRY(bool row, s->step());
+    if (!row) return std::optional<PolicyRecord>();
+    return std::optional<PolicyRecord>(PolicyRecord{s->get_text(0), s->get_int64(1), s->get_text(2),
+                                                    s->get_text(3),
+                                                    from_unix_seconds(s->get_int64(4))});
+  }
+
+  Result<CategoryDbRecord> record_category_db(const std::string& sha256, std::int64_t bytes,
+                                              TimePoint at, const AuditEntry& audit) override {
+    std::lock_guard lock(mu_);
+    SHOUWEI_TRY(auto tx, Transaction::begin(db_));
+    SHOUWEI_TRY(auto known, find_category_db_locked(sha256));
+    if (known) return *known;
+    SHOUWEI_TRY(auto ins, db_.prepare("INSERT INTO category_dbs(version, sha256, bytes, "
+                                      "uploaded_at) SELECT coalesce(max(version), 0) + 1, ?, ?, "
+                                      "? FROM category_dbs"));
+    ins.bind(1, sha256).bind(2, bytes).bind(3, static_cast<std::int64_t>(to_unix_seconds(at)));
+    SHOUWEI_TRY_VOID(ins.run());
+    SHOUWEI_TRY(auto stored, find_category_db_locked(sha256));
+    if (!stored) return fail(Errc::internal, "category_dbs: inserted row " + sha256 + " not found");
+    SHOUWEI_TRY_VOID(insert_audit(audit));
+    SHOUWEI_TRY_VOID(tx.commit());
+    return *stored;
+  }
+
+  Result<std::optional<CategoryDbRecord>> find_category_db(const std::string& sha256) override {
+    std::lock_guard lock(mu_);
+    return find_category_db_locked(sha256);
   }
 
   Result<void> append_audit(const AuditEntry& entry) override {
@@ -501,10 +594,16 @@ class SqliteStore final : public Store {
     SHOUWEI_TRY(
         auto dev,
         cached("UPDATE devices SET last_snapshot_id = ?, last_seq = ?, last_seen = ?, "
-               "last_taken_at = ?, zone = ?, compliance = ?, hostname = coalesce(?, hostname) "
-               "WHERE device_id = ?"));
+               "last_taken_at = ?, zone = ?, compliance = ?, hostname = coalesce(?, hostname), "
+               "policy_version = ? WHERE device_id = ?"));
     dev->bind(1, id).bind(2, snap.seq).bind(3, received).bind(4, taken).bind(5, snap.zone);
-    dev->bind(6, snap.compliance).bind(7, snap.hostname).bind(8, snap.device_id);
+    dev->bind(6, snap.compliance).bind(7, snap.hostname);
+    if (snap.policy_version) {
+      dev->bind(8, *snap.policy_version);
+    } else {
+      dev->bind(8, nullptr);
+    }
+    dev->bind(9, snap.device_id);
     SHOUWEI_TRY_VOID(dev->run());
     return IngestResult{IngestOutcome::stored, id};
   }
@@ -535,6 +634,17 @@ class SqliteStore final : public Store {
       it = statements_.emplace(std::string(sql), std::move(stmt)).first;
     }
     return Lease(&it->second);
+  }
+
+  // REQUIRES: mu_ held.
+  Result<std::optional<CategoryDbRecord>> find_category_db_locked(const std::string& sha256) {
+    SHOUWEI_TRY(auto s, db_.prepare("SELECT sha256, version, bytes, uploaded_at FROM category_dbs "
+                                    "WHERE sha256 = ?"));
+    s.bind(1, sha256);
+    SHOUWEI_TRY(bool row, s.step());
+    if (!row) return std::optional<CategoryDbRecord>();
+    return std::optional<CategoryDbRecord>(CategoryDbRecord{
+        s.get_text(0), s.get_int64(1), s.get_int64(2), from_unix_seconds(s.get_int64(3))});
   }
 
   // REQUIRES: mu_ held.

@@ -2,13 +2,11 @@
 // regulations, the envelope verifies against the public key with the library an agent uses and
 // carries canonical JSON, show prints both languages, and failures exit with the documented
 // codes (2 invalid document, 4 does not verify).
-#include <cstdio>
-#include <memory>
 #include <string>
-#include <sys/wait.h>
 
 #include <doctest/doctest.h>
 
+#include "common/run_command.hpp"
 #include "common/temp_dir.hpp"
 #include "shouwei/common/canonical_json.hpp"
 #include "shouwei/common/dsse.hpp"
@@ -19,22 +17,11 @@ using namespace shouwei;
 
 namespace {
 
-struct Run {
-  int status;
-  std::string out;
-};
+using Run = test::CommandRun;
 
-// Runs shouweictl with args (already shell-quoted), collecting standard output.
+// Runs shouweictl with args (already shell-quoted).
 Run ctl(const std::string& args) {
-  const std::string command = std::string(SHOUWEICTL) + " " + args + " 2>/dev/null";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  const int raw = ::pclose(pipe.release());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+  return test::run_command(std::string(SHOUWEICTL) + " " + args);
 }
 
 }  // namespace

@@ -157,9 +157,9 @@ TEST_CASE("CSV cells: RFC 4180 quoting and formula guard") {
 
 TEST_CASE("compliance CSV: BOM, CRLF, bilingual header, one line per row") {
   std::vector<ComplianceRow> rows = {{"dev1", "pc-1", "财务处", "intranet", "2027-01-15T08:00:00Z",
-                                      "av.running", "杀毒软件运行", "pass", "ok"},
+                                      "3", "av.running", "杀毒软件运行", "pass", "ok"},
                                      {"dev1", "pc-1", "财务处", "intranet", "2027-01-15T08:00:00Z",
-                                      "x", "t", "fail", "=cmd|' /C calc'!A0"}};
+                                      "3", "x", "t", "fail", "=cmd|' /C calc'!A0"}};
   std::string csv = render_compliance_csv(rows);
   CHECK(csv.rfind("\xEF\xBB\xBF", 0) == 0);
   auto first_line = csv.substr(3, csv.find("\r\n") - 3);

@@ -1,5 +1,6 @@
-// shouweictl categories build | lookup: compile UT1-format category lists into the file the
-// agent memory-maps, and query such a file the way the agent does.
+// shouweictl categories build | lookup | push: compile UT1-format category lists into the file
+// the agent memory-maps, query such a file the way the agent does, and upload it to
+// shouwei-server, which serves it by its SHA-256 to the agents whose policy names it.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -8,12 +9,14 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "server_call.hpp"
 #include "shouwei/collectors/categories/category_db.hpp"
 #include "shouwei/collectors/categories/category_db_builder.hpp"
 #include "shouwei/collectors/categories/category_map.hpp"
 #include "shouwei/collectors/categories/list_import.hpp"
 #include "shouwei/common/encoding.hpp"
 #include "shouwei/common/exit_codes.hpp"
+#include "shouwei/common/file_io.hpp"
 #include "shouwei/os/files.hpp"
 
 namespace shouwei::ctl {
@@ -99,6 +102,47 @@ void run_lookup(const LookupOptions& opt) {
   }
 }
 
+struct PushOptions {
+  ServerOptions server;
+  std::string file;
+};
+
+// The largest file read for an upload; the server enforces its own max_category_bytes.
+constexpr std::size_t kMaxUploadBytes = 1u << 30;
+
+void run_push(const PushOptions& opt) {
+  constexpr std::string_view kCommand = "categories push";
+  auto bytes = value_or_exit(kCommand, read_file(opt.file, kMaxUploadBytes));
+  // The agents' reader checks it whole (offsets, trailer hash): a truncated copy is caught here
+  // rather than by the server after the upload.
+  if (auto db = cat::CategoryDb::from_bytes(bytes, opt.file); !db)
+    fail_categories("push", db.error());
+  HttpsRequest request;
+  request.method = "POST";
+  request.path = "/api/v1/categories";
+  request.body = std::move(bytes);
+  request.content_type = "application/octet-stream";
+  HttpsResponse r = call_server(kCommand, opt.server, std::move(request));
+  if (r.status != 200) {
+    exit_refused(kCommand, r.status >= 500 ? kExitUnavailable : kExitFailure, opt.server,
+                 "/api/v1/categories", r);
+  }
+  const boost::json::object o = answer_object(kCommand, r);
+  const std::string sha = scalar_text(o, "sha256");
+  const std::string url = scalar_text(o, "url");
+  const boost::json::value* version = o.if_contains("version");
+  std::cout << "sha256:  " << sha << '\n'
+            << "url:     " << url << '\n'
+            << "bytes:   " << scalar_text(o, "bytes") << '\n'
+            << "version: " << scalar_text(o, "version") << '\n'
+            << "policy category_db: "
+            << boost::json::serialize(boost::json::object{
+                   {"url", url},
+                   {"sha256", sha},
+                   {"version", version != nullptr ? *version : boost::json::value()}})
+            << '\n';
+}
+
 }  // namespace
 
 void add_category_commands(CLI::App& app) {
@@ -124,6 +168,16 @@ void add_category_commands(CLI::App& app) {
   l->add_flag("--product", lookup->product,
               "Print product categories (adult, gambling, ...) through the default map");
   l->callback([lookup] { run_lookup(*lookup); });
+
+  auto push = std::make_shared<PushOptions>();
+  CLI::App* p = categories->add_subcommand(
+      "push",
+      "Upload a compiled category file to shouwei-server; prints the category_db entry (url, "
+      "sha256, version) to put into the policy");
+  add_server_options(p, push->server, "admin");
+  p->add_option("file", push->file, "Compiled category file (categories build's output)")
+      ->required();
+  p->callback([push] { run_push(*push); });
 }
 
 }  // namespace shouwei::ctl

@@ -1,7 +1,8 @@
-// shouweictl policy init | sign | show: the administrator writes a shouwei.policy/v1 document
-// from a template that follows the regulations, signs it offline with the organisation's
-// policy key (the envelope's payload is the canonical JSON), and reads a signed policy back in
-// Simplified Chinese and English after verifying it.
+// shouweictl policy init | sign | show | push: the administrator writes a shouwei.policy/v1
+// document from a template that follows the regulations, signs it offline with the
+// organisation's policy key (the envelope's payload is the canonical JSON), reads a signed
+// policy back in Simplified Chinese and English after verifying it, and pushes the envelope to
+// shouwei-server, which distributes it to the devices of its groups.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -9,7 +10,10 @@
 #include <sstream>
 #include <string>
 
+#include <curl/curl.h>
+
 #include "commands.hpp"
+#include "server_call.hpp"
 #include "shouwei/common/canonical_json.hpp"
 #include "shouwei/common/dsse.hpp"
 #include "shouwei/common/exit_codes.hpp"
@@ -61,7 +65,8 @@ void run_sign(const SignOptions& opt) {
     exit_with("policy sign", kExitUsage, opt.input + ": policy.expires_at is already past");
   }
   auto canonical = value_or_exit("policy sign", policy::canonical_policy(*parsed));
-  auto envelope = value_or_exit("policy sign", dsse::sign(dsse::kPolicyPayloadType, canonical, key));
+  auto envelope =
+      value_or_exit("policy sign", dsse::sign(dsse::kPolicyPayloadType, canonical, key));
   std::cout << dsse::serialize(envelope) << '\n';
 }
 
@@ -132,13 +137,15 @@ void run_show(const ShowOptions& opt) {
   if (!opt.key_file.empty()) {
     auto key = value_or_exit("policy show", PublicKey::load(opt.key_file));
     auto verified = policy::verify_policy_signature(text, key);
-    if (!verified) exit_with("policy show", kExitVerify, opt.input + ": " + verified.error().message);
+    if (!verified)
+      exit_with("policy show", kExitVerify, opt.input + ": " + verified.error().message);
     p = std::move(verified).value();
     signature_line = "签名 / Signature: 已验证 / verified, keyid " + key.keyid() + "\n";
   } else {
     // Without the organisation's key the content is shown but marked as unverified.
     auto envelope = dsse::parse(text, policy::kMaxEnvelopeBytes);
-    if (!envelope) exit_with("policy show", kExitVerify, opt.input + ": " + envelope.error().message);
+    if (!envelope)
+      exit_with("policy show", kExitVerify, opt.input + ": " + envelope.error().message);
     auto parsed = policy::parse_policy(envelope->payload);
     if (!parsed) exit_with("policy show", kExitVerify, opt.input + ": " + parsed.error().message);
     p = std::move(parsed).value();
@@ -147,10 +154,59 @@ void run_show(const ShowOptions& opt) {
   std::cout << signature_line << describe(p, std::chrono::system_clock::now());
 }
 
+struct PushOptions {
+  ServerOptions server;
+  std::string group;
+  std::string input;
+};
+
+// The group as a query parameter: percent-encoded, since group names are often Chinese.
+std::string group_query(const std::string& group) {
+  std::unique_ptr<char, void (*)(void*)> escaped(
+      curl_easy_escape(nullptr, group.data(), static_cast<int>(group.size())), curl_free);
+  if (!escaped) exit_with("policy push", kExitFailure, "curl_easy_escape failed");
+  return std::string("?group=") + escaped.get();
+}
+
+void run_push(const PushOptions& opt) {
+  constexpr std::string_view kCommand = "policy push";
+  auto text = value_or_exit(kCommand, read_file(opt.input, policy::kMaxEnvelopeBytes));
+  // A document that was never signed is the likely mistake; say so before calling the server.
+  if (auto envelope = dsse::parse(text, policy::kMaxEnvelopeBytes); !envelope) {
+    exit_with(kCommand, kExitVerify,
+              opt.input + ": not a signed policy envelope (run policy sign first): " +
+                  envelope.error().message);
+  }
+  HttpsRequest request;
+  request.method = "POST";
+  request.path = "/api/v1/policies" + (opt.group.empty() ? "" : group_query(opt.group));
+  request.body = std::move(text);
+  request.content_type = "application/json";
+  const std::string path = request.path;
+  HttpsResponse r = call_server(kCommand, opt.server, std::move(request));
+  if (r.status != 200) {
+    // 400/422: the server could not verify it or will not keep it (expired, not for the
+    // group); 409: not newer than a pushed one; 5xx: try later.
+    const int code = r.status == 400 || r.status == 422 ? kExitVerify
+                     : r.status >= 500                  ? kExitUnavailable
+                                                        : kExitFailure;
+    exit_refused(kCommand, code, opt.server, path, r);
+  }
+  const boost::json::object o = answer_object(kCommand, r);
+  std::string groups;
+  if (const auto* g = o.if_contains("groups"); g != nullptr && g->is_array()) {
+    for (const auto& name : g->get_array()) {
+      if (name.is_string()) groups += (groups.empty() ? "" : ", ") + std::string(name.get_string());
+    }
+  }
+  std::cout << "已推送 / pushed: policy version " << scalar_text(o, "version") << ", groups "
+            << groups << ", sha256 " << scalar_text(o, "sha256") << '\n';
+}
+
 }  // namespace
 
 void add_policy_commands(CLI::App& app) {
-  CLI::App* pol = app.add_subcommand("policy", "Signed policy: init | sign | show");
+  CLI::App* pol = app.add_subcommand("policy", "Signed policy: init | sign | show | push");
   pol->require_subcommand(1);
 
   auto init = std::make_shared<InitOptions>();
@@ -177,6 +233,17 @@ void add_policy_commands(CLI::App& app) {
   sh->add_option("--key", show->key_file, "Organisation policy public key (PEM)");
   sh->add_option("envelope", show->input, "Signed policy envelope")->required();
   sh->callback([show] { run_show(*show); });
+
+  auto push = std::make_shared<PushOptions>();
+  CLI::App* ps = pol->add_subcommand(
+      "push",
+      "Send a signed policy envelope to shouwei-server for the groups it names (or --group); "
+      "exit 4 when the server does not accept its signature or dates, 1 when it is not newer");
+  add_server_options(ps, push->server, "admin");
+  ps->add_option("--group", push->group, "Only this group (\"*\": every group)");
+  ps->add_option("envelope", push->input, "Signed policy envelope (policy sign's output)")
+      ->required();
+  ps->callback([push] { run_push(*push); });
 }
 
 }  // namespace shouwei::ctl

@@ -12,7 +12,8 @@ struct ComplianceRow {
   std::string hostname;
   std::string group;
   std::string zone;
-  std::string last_seen;  // RFC 3339, or empty when never seen
+  std::string last_seen;       // RFC 3339, or empty when never seen
+  std::string policy_version;  // the applied policy's version, or empty when not reported
   std::string check_id;
   std::string title;
   std::string result;  // pass | fail | unknown

@@ -29,6 +29,12 @@ struct ServerConfig {
   int enroll_max_failures = 10;                  // failed enrollments per address per window
   std::chrono::seconds enroll_failure_window{600};
   std::string log_level = "info";
+  // PEM public key of the organisation's policy key. Optional; without it policy pushes are
+  // refused (the server could not tell a signed policy from garbage).
+  std::filesystem::path policy_public_key;
+  // Uploaded category databases; default: "categories" next to the database file.
+  std::filesystem::path categories_dir;
+  std::size_t max_category_bytes = 64u * 1024u * 1024u;
 };
 
 // Parses TOML text; `origin` names the file in error messages. Fails (Errc::parse) naming the

@@ -87,6 +87,7 @@ struct NewSnapshot {
   TimePoint received_at;
   std::string zone;
   std::optional<std::string> hostname;
+  std::optional<std::int64_t> policy_version;  // the policy the agent applied (0: defaults)
   std::string compliance;  // overall: fail if any check fails, else unknown if any, else pass
   std::vector<ComplianceCheck> checks;
   std::vector<SnapshotEvent> events;
@@ -104,6 +105,7 @@ struct EndpointFilter {
   std::optional<std::string> group;
   std::optional<TimePoint> seen_after;   // last_seen >= it
   std::optional<TimePoint> seen_before;  // last_seen < it, or never seen
+  std::optional<std::int64_t> policy_version;  // the last snapshot reported this version
 };
 
 struct EndpointRecord {
@@ -115,6 +117,7 @@ struct EndpointRecord {
   std::optional<TimePoint> last_taken_at;
   std::optional<std::int64_t> last_snapshot_id;
   std::string reported_compliance = "unknown";
+  std::optional<std::int64_t> policy_version;  // from the last snapshot; null when not reported
 };
 
 struct SnapshotSummary {
@@ -138,9 +141,48 @@ struct AuditEntry {
   std::int64_t id = 0;
   TimePoint at;
   std::string actor;   // "token:<id>" or "cli"
-  std::string action;  // "token.create", "secret.create", "secret.revoke", "device.revoke"
+  // "token.create", "secret.create", "secret.revoke", "device.revoke", "policy.push",
+  // "categories.upload"
+  std::string action;
   std::string target;
   std::string detail;
+};
+
+// A signed policy envelope as an administrator pushed it, addressed to one group ("*" is the
+// group of the default policy).
+struct PolicyRecord {
+  std::string group;
+  std::int64_t version = 0;
+  std::string envelope;  // bytes exactly as pushed
+  std::string sha256;    // hex SHA-256 of envelope (the ETag)
+  TimePoint pushed_at;
+};
+
+struct NewPolicy {
+  std::vector<std::string> groups;  // one row per group; "*" stands for every group
+  std::int64_t version = 0;
+  std::string envelope;
+  std::string sha256;
+  TimePoint pushed_at;
+};
+
+enum class PolicyPushOutcome { stored, not_newer };
+
+struct PolicyPushResult {
+  PolicyPushOutcome outcome = PolicyPushOutcome::stored;
+  // not_newer: a stored policy that devices of the target groups may already have applied,
+  // whose version the pushed one does not exceed.
+  std::string blocking_group;
+  std::int64_t blocking_version = 0;
+};
+
+// A category database uploaded to the server; the file itself is kept by the API next to the
+// database (content-addressed), the store only numbers and lists them.
+struct CategoryDbRecord {
+  std::string sha256;        // hex SHA-256 of the file
+  std::int64_t version = 0;  // 1 for the first upload, then increasing
+  std::int64_t bytes = 0;
+  TimePoint uploaded_at;
 };
 
 class Store {
@@ -188,6 +230,24 @@ class Store {
   virtual Result<std::optional<std::string>> get_envelope(std::int64_t snapshot_id) = 0;
   // Oldest first, received_at >= since.
   virtual Result<std::vector<EventRecord>> list_events(TimePoint since, int limit) = 0;
+
+  // Atomically: refuses (not_newer, nothing written) unless policy.version exceeds the version
+  // of every stored policy a device of the target groups may have applied: those of the same
+  // groups and of "*", and, when "*" is a target, those of every group (agents refuse a
+  // version not above the one they applied, so such a push could never take effect). Else
+  // writes one row per group and appends `audit`.
+  virtual Result<PolicyPushResult> store_policy(const NewPolicy& policy,
+                                                const AuditEntry& audit) = 0;
+  // The highest-version policy stored under exactly this group name ("*" included); nullopt
+  // when there is none.
+  virtual Result<std::optional<PolicyRecord>> latest_policy(const std::string& group) = 0;
+
+  // Numbers an uploaded category database: a new sha256 gets 1 + the highest version so far
+  // and `audit` is appended, atomically; a known sha256 returns its existing record unchanged.
+  virtual Result<CategoryDbRecord> record_category_db(const std::string& sha256,
+                                                      std::int64_t bytes, TimePoint at,
+                                                      const AuditEntry& audit) = 0;
+  virtual Result<std::optional<CategoryDbRecord>> find_category_db(const std::string& sha256) = 0;
 
   virtual Result<void> append_audit(const AuditEntry& entry) = 0;
   // Newest first.
