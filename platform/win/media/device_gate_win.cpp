@@ -15,6 +15,7 @@
 #include "disk_path.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/media_win.hpp"
+#include "shouwei/platform/win/usb_win.hpp"
 #include "shouwei/platform/win/wide.hpp"
 #include "shouwei/platform/win/win32_error.hpp"
 
@@ -90,6 +91,28 @@ Result<void> set_attributes(HANDLE handle, const usb::BlockDevice& disk, DWORDLO
   return {};
 }
 
+// A file system mounted before the disk became read-only keeps writable state (its cache, its
+// dirty flag); dismounting makes the next access mount it anew, on the read-only disk. A volume
+// that cannot be dismounted fails the read-only step, and the gate blocks the device instead.
+Result<void> dismount_volumes(const usb::BlockDevice& disk) {
+  const std::optional<std::uint32_t> number = physical_drive_number(disk.name);
+  if (!number) return fail(Errc::invalid_argument, disk.name + ": not PhysicalDrive<number>");
+  for (const auto& volume : platform::win_usb::single_extent_volumes()) {
+    if (volume.disk_number != *number) continue;
+    const std::string shown = win::to_utf8_lossy(volume.device_path) + " on " + disk.name;
+    win::UniqueHandle handle(::CreateFileW(volume.device_path.c_str(), GENERIC_READ | GENERIC_WRITE,
+                                           FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+    if (!handle.valid()) return fail(win::last_error("CreateFileW " + shown));
+    DWORD returned = 0;
+    if (!::DeviceIoControl(handle.get(), FSCTL_DISMOUNT_VOLUME, nullptr, 0, nullptr, 0, &returned,
+                           nullptr)) {
+      return fail(win::last_error("FSCTL_DISMOUNT_VOLUME " + shown));
+    }
+  }
+  return {};
+}
+
 class WindowsDeviceGate final : public media::DeviceGate {
  public:
   explicit WindowsDeviceGate(fs::path disk_directory)
@@ -119,7 +142,7 @@ class WindowsDeviceGate final : public media::DeviceGate {
     DWORD returned = 0;
     ::DeviceIoControl(handle.get(), IOCTL_DISK_UPDATE_PROPERTIES, nullptr, 0, nullptr, 0, &returned,
                       nullptr);
-    return {};
+    return dismount_volumes(disk);
   }
 
   // DeviceGate::release. Declared without `override`: the release step is newer than the

@@ -2,7 +2,9 @@
 // path, shared by the opener and the gate.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 #include "shouwei/common/result.hpp"
@@ -14,5 +16,8 @@ namespace shouwei::platform::win_media {
 // name from elsewhere cannot reach another device or file.
 Result<std::filesystem::path> physical_drive_path(const std::filesystem::path& directory,
                                                   std::string_view disk_name);
+
+// N of "PhysicalDrive<N>" (the same check as physical_drive_path); nullopt for other names.
+std::optional<std::uint32_t> physical_drive_number(std::string_view disk_name);
 
 }  // namespace shouwei::platform::win_media

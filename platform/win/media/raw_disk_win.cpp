@@ -145,14 +145,21 @@ class PhysicalDriveOpener final : public collectors::media::RawDeviceOpener {
 
 }  // namespace
 
-Result<fs::path> physical_drive_path(const fs::path& directory, std::string_view disk_name) {
+std::optional<std::uint32_t> physical_drive_number(std::string_view disk_name) {
   constexpr std::string_view prefix = "PhysicalDrive";
-  const std::string_view digits = disk_name.substr(std::min(prefix.size(), disk_name.size()));
-  const bool valid = disk_name.starts_with(prefix) && !digits.empty() && digits.size() <= 3 &&
-                     std::all_of(digits.begin(), digits.end(), [](char c) {
-                       return std::isdigit(static_cast<unsigned char>(c)) != 0;
-                     });
-  if (!valid) {
+  if (!disk_name.starts_with(prefix)) return std::nullopt;
+  const std::string_view digits = disk_name.substr(prefix.size());
+  if (digits.empty() || digits.size() > 3) return std::nullopt;
+  std::uint32_t n = 0;
+  for (char c : digits) {
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0) return std::nullopt;
+    n = n * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return n;
+}
+
+Result<fs::path> physical_drive_path(const fs::path& directory, std::string_view disk_name) {
+  if (!physical_drive_number(disk_name)) {
     return fail(Errc::invalid_argument,
                 "disk name \"" + std::string(disk_name) + "\" is not PhysicalDrive<number>");
   }

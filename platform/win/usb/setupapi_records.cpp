@@ -149,17 +149,13 @@ using VolumeMap = std::map<std::pair<DWORD, std::uint64_t>, VolumeFacts>;
 
 VolumeMap read_volumes() {
   VolumeMap out;
-  wchar_t name[MAX_PATH + 1] = {};
-  HANDLE find = ::FindFirstVolumeW(name, MAX_PATH);
-  if (find == INVALID_HANDLE_VALUE) return out;
-  do {
-    std::wstring volume = name;  // "\\?\Volume{guid}\"
-    if (volume.empty() || volume.back() != L'\\') continue;
+  for (const VolumeOnDisk& v : single_extent_volumes()) {
     VolumeFacts facts;
     wchar_t label[MAX_PATH + 1] = {};
     wchar_t fs[MAX_PATH + 1] = {};
     DWORD serial = 0;
-    if (::GetVolumeInformationW(volume.c_str(), label, MAX_PATH, &serial, nullptr, nullptr, fs,
+    const std::wstring root = v.device_path + L"\\";
+    if (::GetVolumeInformationW(root.c_str(), label, MAX_PATH, &serial, nullptr, nullptr, fs,
                                 MAX_PATH)) {
       if (fs[0] != L'\0') facts.fs_type = win::to_utf8_lossy(fs);
       if (label[0] != L'\0') facts.label = win::to_utf8_lossy(label);
@@ -168,20 +164,8 @@ VolumeMap read_volumes() {
                     static_cast<unsigned long>(serial & 0xffff));
       facts.serial = text;
     }
-    volume.pop_back();  // the volume device itself, without the trailing backslash
-    win::UniqueHandle handle(::CreateFileW(volume.c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                                           nullptr, OPEN_EXISTING, 0, nullptr));
-    if (!handle.valid()) continue;
-    VOLUME_DISK_EXTENTS extents{};
-    DWORD bytes = 0;
-    if (::DeviceIoControl(handle.get(), IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, nullptr, 0, &extents,
-                          sizeof extents, &bytes, nullptr) &&
-        extents.NumberOfDiskExtents == 1) {
-      const auto& e = extents.Extents[0];
-      out[{e.DiskNumber, static_cast<std::uint64_t>(e.StartingOffset.QuadPart)}] = facts;
-    }
-  } while (::FindNextVolumeW(find, name, MAX_PATH));
-  ::FindVolumeClose(find);
+    out[{v.disk_number, v.start_bytes}] = facts;
+  }
   return out;
 }
 
@@ -300,6 +284,33 @@ class SetupApiRecordSource final : public usb::PnpRecordSource {
 };
 
 }  // namespace
+
+std::vector<VolumeOnDisk> single_extent_volumes() {
+  std::vector<VolumeOnDisk> out;
+  wchar_t name[MAX_PATH + 1] = {};
+  HANDLE find = ::FindFirstVolumeW(name, MAX_PATH);
+  if (find == INVALID_HANDLE_VALUE) return out;
+  do {
+    std::wstring volume = name;  // "\\?\Volume{guid}\"
+    if (volume.empty() || volume.back() != L'\\') continue;
+    volume.pop_back();  // the volume device itself, without the trailing backslash
+    // No access rights: the extents query needs none, and the volume is not touched.
+    win::UniqueHandle handle(::CreateFileW(volume.c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                           nullptr, OPEN_EXISTING, 0, nullptr));
+    if (!handle.valid()) continue;
+    VOLUME_DISK_EXTENTS extents{};
+    DWORD bytes = 0;
+    if (::DeviceIoControl(handle.get(), IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, nullptr, 0, &extents,
+                          sizeof extents, &bytes, nullptr) &&
+        extents.NumberOfDiskExtents == 1) {
+      const auto& e = extents.Extents[0];
+      out.push_back({volume, static_cast<std::uint32_t>(e.DiskNumber),
+                     static_cast<std::uint64_t>(e.StartingOffset.QuadPart)});
+    }
+  } while (::FindNextVolumeW(find, name, MAX_PATH));
+  ::FindVolumeClose(find);
+  return out;
+}
 
 std::unique_ptr<usb::PnpRecordSource> make_setupapi_record_source() {
   return std::make_unique<SetupApiRecordSource>();

@@ -45,7 +45,9 @@ Result<void> bring_disk_online(const std::filesystem::path& disk_directory,
 // deauthorize: CM_Locate_DevNodeW(device instance id) + CM_Disable_DevNode(CM_DISABLE_PERSIST |
 // CM_DISABLE_UI_NOT_OK): the device stays disabled across re-plugs and reboots until someone
 // enables it (the agent never does). set_read_only: IOCTL_DISK_SET_DISK_ATTRIBUTES with
-// DISK_ATTRIBUTE_READ_ONLY (not persisted), then IOCTL_DISK_UPDATE_PROPERTIES. release (where
+// DISK_ATTRIBUTE_READ_ONLY (not persisted), IOCTL_DISK_UPDATE_PROPERTIES, then
+// FSCTL_DISMOUNT_VOLUME on every volume of the disk (remounted read-only on next use; a volume
+// that cannot be dismounted fails the step, so the gate blocks instead). release (where
 // DeviceGate has it): bring_disk_online.
 // Errors name the call, the device and the CONFIGRET or Win32 code. `disk_directory` as for
 // make_physical_drive_opener.

@@ -4,8 +4,10 @@
 // the registry is real (tests seed USBSTOR and USB keys and read them back).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "shouwei/collectors/usb/usb_bus.hpp"
 #include "shouwei/collectors/usb/usb_history.hpp"
@@ -21,6 +23,18 @@ std::unique_ptr<collectors::usb::PnpRecordSource> make_setupapi_record_source();
 
 // make_pnp_usb_bus over make_setupapi_record_source(): the UsbBus of PlatformPorts.
 std::unique_ptr<collectors::usb::UsbBus> make_windows_usb_bus();
+
+// A volume that lies on one partition of one disk (a single extent), as
+// IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS reports it. Volumes spanning disks are left out.
+struct VolumeOnDisk {
+  std::wstring device_path;  // "\\?\Volume{guid}", without the trailing backslash
+  std::uint32_t disk_number = 0;
+  std::uint64_t start_bytes = 0;  // offset of the extent (the partition) on the disk
+};
+
+// Every single-extent volume of the system (FindFirstVolumeW / FindNextVolumeW). A volume that
+// cannot be opened or asked is skipped: the list is what could be established.
+std::vector<VolumeOnDisk> single_extent_volumes();
 
 inline constexpr std::string_view kEnumKey = "SYSTEM\\CurrentControlSet\\Enum";
 
