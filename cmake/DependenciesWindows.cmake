@@ -47,7 +47,7 @@ _shouwei_header_only(spdlog::spdlog SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL FMT_H
 _shouwei_header_only(CLI11::CLI11)
 _shouwei_header_only(PkgConfig::TOMLPP TOML_HEADER_ONLY=1)
 _shouwei_header_only(doctest::doctest)
-_shouwei_header_only(PkgConfig::XXHASH XXH_INLINE_ALL)
+_shouwei_header_only(PkgConfig::XXHASH)  # fingerprint.hpp defines XXH_INLINE_ALL itself
 
 _shouwei_static_import(ZLIB::ZLIB libz.a)
 _shouwei_static_import(SQLite::SQLite3 libsqlite3.a)

@@ -33,7 +33,12 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
     void operator()(std::FILE* f) const noexcept { std::fclose(f); }
   };
   errno = 0;
-  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.string().c_str(), "rb"));
+#ifdef _WIN32
+  // The UTF-16 path: fopen would read path.string() in the ANSI code page (Chinese names).
+  std::unique_ptr<std::FILE, Closer> file(_wfopen(path.c_str(), L"rb"));
+#else
+  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+#endif
   if (!file) return fail(errno_code(), errno_message(path, "cannot open"));
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
