@@ -1,16 +1,20 @@
 // The bundle of Windows ports (see collectors/platform_ports.hpp).
 #include "shouwei/collectors/platform_ports.hpp"
+#include "shouwei/platform/win/antivirus_ports.hpp"
 #include "shouwei/platform/win/media_win.hpp"
 #include "shouwei/platform/win/pending_ports.hpp"
 #include "shouwei/platform/win/usb_win.hpp"
+#include "shouwei/platform/win/windows_update_source.hpp"
 
 namespace shouwei::collectors {
 
 PlatformPorts make_platform_ports(const RootFs& root) {
   PlatformPorts ports;
   ports.inventory = make_inventory_source(root);
-  ports.packages = platform::win::make_pending_package_source();  // h7: platform/win/patches
-  ports.antivirus = platform::win::make_pending_av_products();    // h7: platform/win/antivirus
+  ports.packages = platform::win::make_pending_package_source();  // unused: windows_update
+  ports.antivirus = platform::win::make_windows_av_products();
+  ports.windows_update = platform::win::make_windows_update_source();
+  ports.windows_security = platform::win::make_windows_security_source();
   ports.usb = platform::win_usb::make_windows_usb_bus();
   return ports;
 }
