@@ -6,7 +6,7 @@
 
 #include <doctest/doctest.h>
 
-#include "shouwei/collectors/browsing/history_reader.hpp"
+#include "copy_check.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "support.hpp"
 
@@ -14,24 +14,8 @@ using namespace shouwei::collectors::browsing;
 using browsing_test::TempDir;
 namespace fs = std::filesystem;
 
-namespace {
-
-const shouwei::TimePoint kNow = shouwei::from_unix_seconds(1700086400);
-
-BrowserProfile profile_at(const std::string& dir, BrowserEngine engine) {
-  return BrowserProfile{
-      "alice", engine == BrowserEngine::chromium ? "chromium" : "firefox", engine, "p", dir, {}};
-}
-
-std::size_t visits_in(const fs::path& db_path, BrowserEngine engine) {
-  auto db = open_history_copy(db_path);
-  REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
-  auto r = read_history(*db, engine, {}, kNow);
-  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-  return r->visits.size();
-}
-
-}  // namespace
+using browsing_test::profile_at;
+using browsing_test::visits_in;
 
 TEST_CASE("copier: Firefox's newest visits, only in the WAL, are in the copy") {
   TempDir root, temp;

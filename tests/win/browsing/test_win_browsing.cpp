@@ -9,9 +9,9 @@
 
 #include <doctest/doctest.h>
 
+#include "../../browsing/copy_check.hpp"
 #include "../../browsing/support.hpp"
 #include "shouwei/collectors/browsing/discovery.hpp"
-#include "shouwei/collectors/browsing/history_reader.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/platform/browsing/browser_table_win.hpp"
 #include "shouwei/platform/win/handle.hpp"
@@ -20,22 +20,10 @@ using namespace shouwei::collectors::browsing;
 using browsing_test::TempDir;
 namespace fs = std::filesystem;
 
+using browsing_test::profile_at;
+using browsing_test::visits_in;
+
 namespace {
-
-const shouwei::TimePoint kNow = shouwei::from_unix_seconds(1700086400);
-
-BrowserProfile profile_at(const std::string& dir, BrowserEngine engine) {
-  return BrowserProfile{
-      "alice", engine == BrowserEngine::chromium ? "chrome" : "firefox", engine, "p", dir, {}};
-}
-
-std::size_t visits_in(const fs::path& db_path, BrowserEngine engine) {
-  auto db = open_history_copy(db_path);
-  REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
-  auto r = read_history(*db, engine, {}, kNow);
-  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-  return r->visits.size();
-}
 
 // A handle as another program would hold the file: with the given sharing.
 shouwei::win::UniqueHandle hold(const fs::path& path, DWORD share) {
