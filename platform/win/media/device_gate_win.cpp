@@ -145,9 +145,9 @@ class WindowsDeviceGate final : public media::DeviceGate {
     return dismount_volumes(disk);
   }
 
-  // DeviceGate::release. Declared without `override`: the release step is newer than the
-  // first DeviceGate, and this file builds against both.
-  Result<void> release(const usb::BlockDevice& disk, media::MediaAction, media::EnforcementMode) {
+  // Allow and read-only are in force already; what is left is to let Windows mount the disk.
+  Result<void> release(const usb::BlockDevice& disk, media::MediaAction,
+                       media::EnforcementMode) override {
     return bring_disk_online(disk_directory_, disk);
   }
 

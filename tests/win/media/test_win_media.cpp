@@ -163,8 +163,7 @@ TEST_CASE("gate: on Wine every action fails cleanly, naming the call") {
   auto read_only = gate->set_read_only(disk);
   REQUIRE_FALSE(read_only.ok());
   CHECK(read_only.error().message.find("PhysicalDrive250") != std::string::npos);
-  // The release step (DeviceGate::release on Windows).
-  auto released = win_media::bring_disk_online(L"\\\\.\\", disk);
+  auto released = gate->release(disk, media::MediaAction::allow, media::EnforcementMode::enforce);
   REQUIRE_FALSE(released.ok());
   CHECK(released.error().message.find("PhysicalDrive250") != std::string::npos);
 

@@ -47,8 +47,8 @@ Result<void> bring_disk_online(const std::filesystem::path& disk_directory,
 // enables it (the agent never does). set_read_only: IOCTL_DISK_SET_DISK_ATTRIBUTES with
 // DISK_ATTRIBUTE_READ_ONLY (not persisted), IOCTL_DISK_UPDATE_PROPERTIES, then
 // FSCTL_DISMOUNT_VOLUME on every volume of the disk (remounted read-only on next use; a volume
-// that cannot be dismounted fails the step, so the gate blocks instead). release (where
-// DeviceGate has it): bring_disk_online.
+// that cannot be dismounted fails the step, so the gate blocks instead). release:
+// bring_disk_online.
 // Errors name the call, the device and the CONFIGRET or Win32 code. `disk_directory` as for
 // make_physical_drive_opener.
 std::unique_ptr<collectors::media::DeviceGate> make_windows_device_gate(
