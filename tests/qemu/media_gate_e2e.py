@@ -103,6 +103,17 @@ class Failures:
             self.items.append(what)
 
 
+def usb_state(guest, deadline):
+    """{serial: (authorized, "sda,...")} of every USB device in the guest."""
+    guest.command("usb-state")
+    state = {}
+    while True:
+        m = guest.expect(r"E2E (USB-END|USB (\S+) authorized=(\d) disks=(\S*))", deadline)
+        if m.group(1) == "USB-END":
+            return state
+        state[m.group(2)] = (m.group(3), m.group(4))
+
+
 def run(agent, ctl, work):
     if shutil.which("qemu-system-x86_64") is None:
         print("FAIL qemu-system-x86_64 is not installed (scripts/setup-deps.sh --tests)")
@@ -140,13 +151,7 @@ def run(agent, ctl, work):
                     f.check(re_rw == "refused", f"{name}: read-write remount {re_rw}")
             guest.expect(r"snapshot \d+ queued", deadline)  # the decision woke the service
 
-        guest.command("usb-state")
-        state = {}
-        while True:
-            m = guest.expect(r"E2E (USB-END|USB (\S+) authorized=(\d) disks=(\S*))", deadline)
-            if m.group(1) == "USB-END":
-                break
-            state[m.group(2)] = (m.group(3), m.group(4))
+        state = usb_state(guest, deadline)
         for name, serial, _, _, (action, _) in STICKS:
             want = "0" if action == "block" else "1"
             got = state.get(serial, ("?", "?"))
@@ -157,17 +162,12 @@ def run(agent, ctl, work):
         guest.expect(r"E2E AGENT-EXIT 0", deadline)
         m = guest.expect(r"media gate: watching USB devices \((\d+) decided at start\)", deadline)
         f.check(m.group(1) == "3", f"after a restart {m.group(1)} sticks re-decided (3 not blocked)")
-        guest.command("usb-state")
-        after = {}
-        while True:
-            m = guest.expect(r"E2E (USB-END|USB (\S+) authorized=(\d) disks=(\S*))", deadline)
-            if m.group(1) == "USB-END":
-                break
-            after[m.group(2)] = m.group(3)
+        after = usb_state(guest, deadline)
         for name, serial, _, _, (action, _) in STICKS:
             if action == "block":
-                f.check(after.get(serial) == "0",
-                        f"{name}: still de-authorized after the restart ({after.get(serial)})")
+                got = after.get(serial, ("?", "?"))
+                f.check(got == ("0", ""),
+                        f"{name}: still de-authorized after the restart ({got})")
 
         guest.command("mounts")
         mounted = set()
