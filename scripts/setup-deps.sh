@@ -35,6 +35,8 @@ if ((want_tests)); then
   # tests/qemu boots Debian's kernel (fetched with apt-get download) under QEMU with a busybox
   # initramfs for the media gate's real-kernel test and bench/media_gate.
   packages+=(qemu-system-x86 busybox-static)
+  # tests/server runs the store contract on a throwaway PostgreSQL 15 cluster (initdb, pg_ctl).
+  packages+=(postgresql-15)
   # bench/categories/run.sh compares the categoriser with squidGuard 1.6.
   packages+=(squidguard)
   # tests/browsing drives real headless browsers (drive_browser.py speaks CDP / WebDriver BiDi).

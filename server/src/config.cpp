@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "shouwei/common/file_io.hpp"
+#include "shouwei/server/store.hpp"
 
 namespace shouwei::server {
 
@@ -118,7 +119,13 @@ Result<ServerConfig> parse_config(std::string_view toml_text, const std::string&
   if (!listen.empty()) SHOUWEI_TRY_VOID(parse_listen(origin, listen, c));
   SHOUWEI_TRY_VOID(r.path("tls_cert", c.tls_cert, true));
   SHOUWEI_TRY_VOID(r.path("tls_key", c.tls_key, true));
-  SHOUWEI_TRY_VOID(r.path("database", c.database, true));
+  std::string database;
+  SHOUWEI_TRY_VOID(r.string("database", database));
+  if (is_postgresql_url(database)) {
+    c.database_url = database;
+  } else {
+    SHOUWEI_TRY_VOID(r.path("database", c.database, true));
+  }
   SHOUWEI_TRY_VOID(r.integer("max_body_bytes", c.max_body_bytes, 1024, 1ll << 30));
   SHOUWEI_TRY_VOID(r.integer("threads", c.threads, 0, 256));
   SHOUWEI_TRY_VOID(r.seconds("request_timeout_seconds", c.request_timeout, 1, 3600));
@@ -129,7 +136,8 @@ Result<ServerConfig> parse_config(std::string_view toml_text, const std::string&
   SHOUWEI_TRY_VOID(r.string("log_level", c.log_level));
   SHOUWEI_TRY_VOID(r.path("policy_public_key", c.policy_public_key, false));
   SHOUWEI_TRY_VOID(r.path("categories_dir", c.categories_dir, false));
-  if (c.categories_dir.empty()) c.categories_dir = c.database.parent_path() / "categories";
+  if (c.categories_dir.empty())
+    c.categories_dir = (c.database.empty() ? base_dir : c.database.parent_path()) / "categories";
   SHOUWEI_TRY_VOID(r.integer("max_category_bytes", c.max_category_bytes, 1024, 1ll << 30));
   SHOUWEI_TRY_VOID(r.no_unknown_keys());
   return c;

@@ -58,7 +58,8 @@ int serve(const ServerConfig& config, Store& store) {
   (*server)->stop_on_signals();
   (*server)->start();
   spdlog::info("listening on https://{}:{} ({} threads, database {})", https.host,
-               (*server)->port(), https.threads, config.database.string());
+               (*server)->port(), https.threads,
+               config.database_url.empty() ? config.database.string() : "postgresql");
   (*server)->wait();
   spdlog::info("stopped");
   return kExitOk;
@@ -112,7 +113,8 @@ int main(int argc, char** argv) {
   auto level = parse_log_level(config->log_level);
   if (!level) return report(level.error(), kExitConfig);
   init_logging("shouwei-server", LogDestination::stderr_only, *level);
-  auto store = open_sqlite_store(config->database);
+  auto store = config->database_url.empty() ? open_sqlite_store(config->database)
+                                            : open_postgresql_store(config->database_url);
   if (!store) return report(store.error(), kExitIo);
 
   SystemClock clock;

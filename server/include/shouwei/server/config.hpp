@@ -14,9 +14,11 @@ namespace shouwei::server {
 struct ServerConfig {
   std::string listen_host = "127.0.0.1";  // from `listen = "host:port"`
   unsigned short listen_port = 8443;
-  std::filesystem::path tls_cert;                   // PEM chain, server certificate first
-  std::filesystem::path tls_key;                    // PEM private key
-  std::filesystem::path database;                   // SQLite file
+  std::filesystem::path tls_cert;  // PEM chain, server certificate first
+  std::filesystem::path tls_key;   // PEM private key
+  std::filesystem::path database;  // SQLite file
+  // `database = "postgresql://..."`: PostgreSQL instead of SQLite (`database` stays empty).
+  std::string database_url;
   std::size_t max_body_bytes = 4u * 1024u * 1024u;  // also caps the inflated size of gzip bodies
   // Request threads. 0: four per core, at least 8: a thread waits while the database flushes
   // to disk, and concurrent uploads waiting together share one flush (group commit).

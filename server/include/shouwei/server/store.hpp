@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shouwei/common/clock.hpp"
@@ -257,5 +258,14 @@ class Store {
 // The embedded store: one SQLite file in WAL mode, schema migrations under component "server".
 // Safe to open the same file from the running server and from the command line at once.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path);
+
+// The PostgreSQL store (libpq): conninfo is a postgresql:// URI or a libpq "key=value" string.
+// Its own schema migrations (component "server" in table shouwei_migrations) run on open,
+// serialized across processes. Errc::unavailable when the server cannot be reached; errors
+// never repeat conninfo (it may carry a password).
+Result<std::unique_ptr<Store>> open_postgresql_store(const std::string& conninfo);
+// True for "postgresql://..." and "postgres://..." (the config's `database` then names a
+// PostgreSQL database instead of a SQLite file).
+bool is_postgresql_url(std::string_view database) noexcept;
 
 }  // namespace shouwei::server
