@@ -32,7 +32,10 @@ def check(cond, what):
 
 def table(msi, name):
     """Rows of an MSI table as lists of strings (msiinfo export: header lines, then rows)."""
-    r = subprocess.run(["msiinfo", "export", msi, name], capture_output=True, text=True, timeout=60)
+    # Exporting a table with streams (Binary) writes them under ./<table>/: keep that out of the caller's tree.
+    with tempfile.TemporaryDirectory() as scratch:
+        r = subprocess.run(["msiinfo", "export", os.path.abspath(msi), name], capture_output=True, text=True,
+                           timeout=60, cwd=scratch)
     if r.returncode != 0:
         raise RuntimeError(f"msiinfo export {name}: {r.stderr}")
     lines = r.stdout.replace("\r", "").split("\n")
