@@ -100,6 +100,9 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   list.push_back(collectors::make_antivirus_collector(std::move(set->ports.antivirus), std::move(antivirus_config),
                                                      std::move(set->ports.windows_security)));
   list.push_back(collectors::usb::make_usb_collector(*set->ports.usb, *set->usb_events));
+  if (set->ports.usb_history) {
+    list.push_back(collectors::usb::make_usb_history_collector(*set->ports.usb_history));
+  }
   SHOUWEI_TRY(auto browsing, collectors::browsing::make_browsing_collector(
                                  {collectors::browsing::make_platform_profile_source(),
                                   collectors::browsing::make_platform_history_copier(config.state_dir / "tmp")},

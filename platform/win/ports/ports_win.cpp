@@ -16,6 +16,7 @@ PlatformPorts make_platform_ports(const RootFs& root) {
   ports.windows_update = platform::win::make_windows_update_source();
   ports.windows_security = platform::win::make_windows_security_source();
   ports.usb = platform::win_usb::make_windows_usb_bus();
+  ports.usb_history = platform::win_usb::make_registry_usb_history();
   return ports;
 }
 

@@ -12,6 +12,7 @@
 #include "shouwei/collectors/patches/package_source.hpp"
 #include "shouwei/collectors/patches/windows_update_source.hpp"
 #include "shouwei/collectors/usb/usb_bus.hpp"
+#include "shouwei/collectors/usb/usb_history.hpp"
 #include "shouwei/common/keys.hpp"
 #include "shouwei/common/root_fs.hpp"
 #include "shouwei/common/zone.hpp"
@@ -30,6 +31,8 @@ struct PlatformPorts {
   // antivirus section.
   std::unique_ptr<patches::WindowsUpdateSource> windows_update;
   std::unique_ptr<antivirus::WindowsSecuritySource> windows_security;
+  // Windows only (null elsewhere): the USB devices the registry remembers (usb_history section).
+  std::unique_ptr<usb::UsbHistorySource> usb_history;
 };
 
 // REQUIRES: root outlives the returned ports.
