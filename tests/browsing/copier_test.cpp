@@ -48,22 +48,7 @@ TEST_CASE(
     "copier: Chromium's exclusively locked History is copied; the copy is private and removed") {
   TempDir root, temp;
   const fs::path dir = root.path() / "home/alice/.config/chromium/Default";
-  browsing_test::add_visits(dir / "History", "chromium",
-                            {{1, 13344473600000000, "http://a.example/"}});
-  auto live = shouwei::sqlite::Database::open(dir / "History",
-                                              {.create = false, .read_only = false, .wal = false});
-  REQUIRE(live.ok());
-  // Like Chromium: exclusive locking mode (the lock is kept after the first write) and a
-  // transaction in progress, large enough that SQLite has already written pages to the main
-  // file (a tiny cache spills them) with their originals in History-journal.
-  REQUIRE(
-      live->exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=5;"
-                 "INSERT INTO urls (url, last_visit_time) VALUES ('http://committed.example/', 0);"
-                 "BEGIN IMMEDIATE;"
-                 "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-                 "INSERT INTO visits (id, url, visit_time, external_referrer_url) "
-                 "SELECT i, 1, 13344473600000000 + i, hex(randomblob(200)) FROM n")
-          .ok());
+  auto live = browsing_test::live_chromium_history(dir / "History");
   // Opening the live file fails while the browser holds it.
   auto direct = shouwei::sqlite::Database::open(
       dir / "History", {.create = false, .read_only = true, .wal = false, .busy_timeout_ms = 0});

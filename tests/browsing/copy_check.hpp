@@ -1,6 +1,7 @@
 // Helpers shared by the HistoryCopier tests (tests/browsing/copier_test.cpp on Linux,
-// tests/win/browsing under Wine): a profile at an in-system directory, and the number of
-// visits a copy holds when read the way the collector reads it.
+// tests/win/browsing under Wine): a profile at an in-system directory, a History held the way a
+// running Chromium holds it, and the number of visits a copy holds when read the way the
+// collector reads it.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 
 #include "shouwei/collectors/browsing/history_reader.hpp"
 #include "shouwei/collectors/browsing/types.hpp"
+#include "support.hpp"
 
 namespace browsing_test {
 
@@ -29,6 +31,27 @@ inline std::size_t visits_in(const std::filesystem::path& db_path,
   auto r = read_history(*db, engine, {}, shouwei::from_unix_seconds(1700086400));
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
   return r->visits.size();
+}
+
+// A Chromium History at path with one committed visit, and the connection of "the browser"
+// holding it like Chromium: exclusive locking mode (the lock is kept after the first write) and
+// a transaction in progress, large enough that SQLite has already written pages to the main file
+// (a tiny cache spills them) with their originals in History-journal. Keep the result alive
+// while copying.
+inline shouwei::sqlite::Database live_chromium_history(const std::filesystem::path& path) {
+  add_visits(path, "chromium", {{1, 13344473600000000, "http://a.example/"}});
+  auto live =
+      shouwei::sqlite::Database::open(path, {.create = false, .read_only = false, .wal = false});
+  REQUIRE(live.ok());
+  REQUIRE(
+      live->exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=5;"
+                 "INSERT INTO urls (url, last_visit_time) VALUES ('http://committed.example/', 0);"
+                 "BEGIN IMMEDIATE;"
+                 "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                 "INSERT INTO visits (id, url, visit_time, external_referrer_url) "
+                 "SELECT i, 1, 13344473600000000 + i, hex(randomblob(200)) FROM n")
+          .ok());
+  return std::move(live).value();
 }
 
 }  // namespace browsing_test

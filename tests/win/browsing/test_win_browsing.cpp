@@ -40,21 +40,8 @@ TEST_CASE("copier: Chromium's exclusively locked, open History is copied with it
   TempDir root, temp;
   const std::string rel = "/Users/alice/AppData/Local/Google/Chrome/User Data/Default";
   const fs::path dir = root.path() / rel.substr(1);
-  browsing_test::add_visits(dir / "History", "chromium",
-                            {{1, 13344473600000000, "http://a.example/"}});
-  auto live = shouwei::sqlite::Database::open(dir / "History",
-                                              {.create = false, .read_only = false, .wal = false});
-  REQUIRE(live.ok());
-  // Chromium's exclusive locking mode and a transaction that already spilled pages into the
-  // main file (originals in History-journal), as in tests/browsing/copier_test.cpp.
-  REQUIRE(
-      live->exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=5;"
-                 "INSERT INTO urls (url, last_visit_time) VALUES ('http://committed.example/', 0);"
-                 "BEGIN IMMEDIATE;"
-                 "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
-                 "INSERT INTO visits (id, url, visit_time, external_referrer_url) "
-                 "SELECT i, 1, 13344473600000000 + i, hex(randomblob(200)) FROM n")
-          .ok());
+  // Held as Chromium holds it (see copy_check.hpp), and the browser's own handle besides.
+  auto live = browsing_test::live_chromium_history(dir / "History");
   // The browser's own handle, shared for reading and writing as SQLite's Windows VFS opens it.
   auto browser = hold(dir / "History", FILE_SHARE_READ | FILE_SHARE_WRITE);
 
