@@ -5,6 +5,12 @@
 
 #include "shouwei/agent/commands.hpp"
 #include "shouwei/common/exit_codes.hpp"
+#ifdef _WIN32
+#include <filesystem>
+#include <iostream>
+
+#include "shouwei/platform/win/windows_service.hpp"
+#endif
 
 int main(int argc, char** argv) {
   using namespace shouwei;
@@ -31,6 +37,18 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "run the agent service (enroll, snapshot every interval, upload)");
   run->add_flag("--once", once, "one cycle: enroll if needed, snapshot, upload all pending; exit 7 if anything is left unsent");
 
+#ifdef _WIN32
+  namespace win_service = platform::win_service;
+  bool start_now = false;
+  auto* service = app.add_subcommand(
+      "service", "run as the Windows service (started by the service control manager)");
+  auto* service_install = service->add_subcommand(
+      "install", "register the Windows service (automatic start, restarted on failure)");
+  service_install->add_flag("--start", start_now, "start it now");
+  auto* service_uninstall =
+      service->add_subcommand("uninstall", "stop and remove the Windows service");
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -38,6 +56,33 @@ int main(int argc, char** argv) {
   }
   if (!config_path.empty()) options.config = config_path;
   options.root = root_path;
+#ifdef _WIN32
+  // %ProgramData%\Shouwei\agent.toml, when present, as /etc/shouwei/agent.toml on Linux.
+  std::error_code ec;
+  if (config_path.empty() && std::filesystem::exists(win_service::default_config_path(), ec)) {
+    options.config = win_service::default_config_path();
+  }
+  if (service->parsed()) {
+    auto failed = [](const Error& error) {
+      std::cerr << "shouwei-agent: " << error.message << '\n';
+      return exit_code_for(error.code);
+    };
+    if (service_install->parsed()) {
+      win_service::InstallOptions install;
+      if (!config_path.empty()) install.config = config_path;
+      install.start_now = start_now;
+      auto installed = win_service::install_service(install);
+      return installed ? kExitOk : failed(installed.error());
+    }
+    if (service_uninstall->parsed()) {
+      auto removed = win_service::uninstall_service();
+      return removed ? kExitOk : failed(removed.error());
+    }
+    options.log_destination = LogDestination::system_journal;
+    auto ran = win_service::run_as_service([&] { return agent::command_run(options, false); });
+    return ran ? *ran : failed(ran.error());
+  }
+#endif
 
   if (snapshot->parsed()) return agent::command_snapshot(options, payload_only);
   if (pubkey->parsed()) return agent::command_pubkey(options);
