@@ -8,6 +8,7 @@
 
 #include "shouwei/common/canonical_json.hpp"
 #include "shouwei/common/dsse.hpp"
+#include "shouwei/common/utf8.hpp"
 
 namespace shouwei::policy {
 
@@ -31,6 +32,22 @@ std::string_view to_string(UnregisteredMedia action) noexcept {
 
 std::string_view to_string(CrossZoneMedia) noexcept {
   return "block";
+}
+
+bool is_valid_group_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxGroupNameBytes || to_valid_utf8(name) != name) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    if (byte <= 0x20 || byte == 0x7f) return false;  // C0 controls, space, DEL
+    // C1 controls U+0080..U+009F are C2 80..C2 9F in UTF-8; U+00A0 and U+3000 are spaces.
+    const auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+    if (byte == 0xc2 && next >= 0x80 && next <= 0xa0) return false;
+    if (byte == 0xe3 && next == 0x80 && i + 2 < name.size() &&
+        static_cast<unsigned char>(name[i + 2]) == 0x80) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool Policy::for_group(std::string_view device_group) const {
@@ -94,6 +111,17 @@ Result<std::int64_t> get_int(const bj::object& obj, std::string_view field, std:
   return n;
 }
 
+// Group names may be any UTF-8 text without whitespace or controls (see is_valid_group_name).
+Result<std::string> get_group_name(const bj::value& v, std::string_view field) {
+  if (!v.is_string()) return field_error(field, "must be a string");
+  std::string_view s = v.get_string();
+  if (!is_valid_group_name(s)) {
+    return field_error(field, "must be 1 to " + std::to_string(kMaxGroupNameBytes) +
+                                  " bytes of UTF-8 without spaces or control characters");
+  }
+  return std::string(s);
+}
+
 bool is_printable_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
@@ -122,9 +150,16 @@ Result<TimePoint> get_time(const bj::object& obj, std::string_view field, std::s
 }
 
 // A list of distinct names; empty allowed only when allow_empty.
+Result<std::string> get_ascii_name(const bj::value& v, std::string_view field) {
+  return get_string(v, field, kMaxNameBytes);
+}
+
+using NameReader = Result<std::string> (*)(const bj::value&, std::string_view field);
+
 Result<std::vector<std::string>> get_names(const bj::object& obj, std::string_view field,
                                            std::string_view name, std::size_t max_items,
-                                           bool allow_empty) {
+                                           bool allow_empty,
+                                           NameReader read_name = get_ascii_name) {
   SHOUWEI_TRY(const bj::value* v, required(obj, field, name));
   const bj::array* arr = v->if_array();
   if (arr == nullptr) return field_error(field, "must be an array");
@@ -136,7 +171,7 @@ Result<std::vector<std::string>> get_names(const bj::object& obj, std::string_vi
   std::set<std::string, std::less<>> seen;
   for (std::size_t i = 0; i < arr->size(); ++i) {
     std::string item_field = std::string(field) + "[" + std::to_string(i) + "]";
-    SHOUWEI_TRY(std::string s, get_string((*arr)[i], item_field, kMaxNameBytes));
+    SHOUWEI_TRY(std::string s, read_name((*arr)[i], item_field));
     if (!seen.insert(s).second) return field_error(item_field, "duplicate entry");
     out.push_back(std::move(s));
   }
@@ -237,7 +272,7 @@ Result<Policy> policy_from_json(const bj::value& doc) {
   SHOUWEI_TRY(p.issued_at, get_time(*obj, "issued_at", "issued_at"));
   SHOUWEI_TRY(p.expires_at, get_time(*obj, "expires_at", "expires_at"));
   if (p.expires_at <= p.issued_at) return field_error("expires_at", "must be after issued_at");
-  SHOUWEI_TRY(p.groups, get_names(*obj, "groups", "groups", kMaxGroups, false));
+  SHOUWEI_TRY(p.groups, get_names(*obj, "groups", "groups", kMaxGroups, false, get_group_name));
   SHOUWEI_TRY(p.zone, zone_from_json(*obj));
   SHOUWEI_TRY(p.snapshot_interval_seconds,
               get_int(*obj, "snapshot_interval_seconds", "snapshot_interval_seconds", 60, 86'400));
@@ -391,9 +426,9 @@ Result<void> check_policy_applicable(const Policy& policy, TimePoint now,
                   which + " expired at " + format_rfc3339(policy.expires_at));
   }
   if (!policy.for_group(device_group)) {
-    return reject(
-        Rejection::wrong_group, Errc::conflict,
-        which + " is not addressed to group " + std::string(device_group.substr(0, kMaxNameBytes)));
+    return reject(Rejection::wrong_group, Errc::conflict,
+                  which + " is not addressed to group " +
+                      to_valid_utf8(device_group.substr(0, kMaxGroupNameBytes)));
   }
   if (current_version && policy.version <= *current_version) {
     return reject(

@@ -1,5 +1,6 @@
 #include "shouwei/server/admin.hpp"
 
+#include "shouwei/common/policy.hpp"
 #include "shouwei/server/credentials.hpp"
 
 namespace shouwei::server {
@@ -28,8 +29,10 @@ Result<CreatedCredential> create_console_token(Store& store, const Clock& clock,
 Result<CreatedCredential> create_enroll_secret(Store& store, const Clock& clock,
                                                const std::string& group, bool one_time,
                                                std::string_view actor) {
-  if (group.empty() || group.size() > 128) {
-    return fail(Errc::invalid_argument, "group: must be 1 to 128 bytes");
+  // The rule of a policy's `groups`, so every enrollment group can be addressed by a policy.
+  if (!policy::is_valid_group_name(group)) {
+    return fail(Errc::invalid_argument,
+                "group: must be 1 to 128 bytes of UTF-8 without spaces or control characters");
   }
   std::string secret = new_credential(kSecretPrefix);
   SHOUWEI_TRY(std::int64_t id,

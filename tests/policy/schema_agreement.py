@@ -33,6 +33,7 @@ VALID = [
     ("zone absent", ("zone",), DELETE),
     ("category db", ("category_db",), {"url": "/v1/categories/7", "sha256": "ab" * 32, "version": 7}),
     ("audit mode", ("media", "mode"), "audit"),
+    ("chinese groups", ("groups",), ["财务处", "办公厅-信息中心"]),
 ]
 INVALID = [
     ("retention 59", ("log_retention_days",), 59),
@@ -43,6 +44,9 @@ INVALID = [
     ("category url ftp", ("category_db",), {"url": "ftp://x", "sha256": "ab" * 32, "version": 1}),
     ("no groups", ("groups",), []),
     ("duplicate groups", ("groups",), ["a", "a"]),
+    ("group with a space", ("groups",), ["财务 处"]),
+    ("group with an ideographic space", ("groups",), ["财务\u3000处"]),
+    ("group with a control", ("groups",), ["a\u0085"]),
     ("zone moon", ("zone",), "moon"),
     ("interval 59", ("snapshot_interval_seconds",), 59),
     ("version 0", ("version",), 0),
@@ -62,7 +66,7 @@ with tempfile.TemporaryDirectory() as tmp:
         doc = copy.deepcopy(template)
         if path:
             set_path(doc, path, value)
-        (tmp / "p.json").write_text(json.dumps(doc))
+        (tmp / "p.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         schema_ok = validator.is_valid(doc)
         signed = subprocess.run([ctl, "policy", "sign", "--key", str(tmp / "org.key"),
                                  str(tmp / "p.json")], capture_output=True, text=True)

@@ -36,6 +36,29 @@ std::optional<Rejection> rejection(const Result<policy::Policy>& r) {
 
 }  // namespace
 
+TEST_CASE("group names: any UTF-8 text an office chooses, never spaces or controls") {
+  for (std::string_view good : {"finance", "财务处", "办公厅-信息中心", "*", "g"}) {
+    CAPTURE(good);
+    CHECK(policy::is_valid_group_name(good));
+  }
+  // GBK bytes of 财务, C1 control U+0085, NO-BREAK SPACE, a tab, empty, 129 bytes.
+  for (std::string bad : {std::string("\xb2\xc6\xce\xf1"), std::string("a\xc2\x85"),
+                          std::string("a\xc2\xa0"
+                                      "b"),
+                          std::string("a\tb"), std::string(), std::string(129, 'g')}) {
+    CAPTURE(bad.size());
+    CHECK_FALSE(policy::is_valid_group_name(bad));
+  }
+  policy::Policy p = make_test_policy(5);
+  p.groups = {"财务处"};
+  auto canonical = policy::canonical_policy(p);
+  REQUIRE(canonical.ok());
+  auto parsed = policy::parse_policy(*canonical);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->for_group("财务处"));
+  CHECK_FALSE(parsed->for_group("人事处"));
+}
+
 TEST_CASE("a full document survives the canonical round trip") {
   policy::Policy p = make_test_policy(42);
   p.zone = Zone::intranet;
@@ -118,6 +141,14 @@ TEST_CASE("invalid documents fail with one line naming the field") {
          d["groups"] = bj::array{"a", "a"};
        },
        "policy.groups[1]:"},
+      {"group with a space", [](bj::object& d) { d["groups"] = bj::array{"财务 处"}; },
+       "policy.groups[0]:"},
+      {"group with an ideographic space",
+       [](bj::object& d) { d["groups"] = bj::array{"财务\u3000处"}; }, "policy.groups[0]:"},
+      {"group not UTF-8", [](bj::object& d) { d["groups"] = bj::array{"\xb2\xc6\xce\xf1"}; },
+       "policy.groups[0]:"},
+      {"group too long", [](bj::object& d) { d["groups"] = bj::array{bj::string(129, 'g')}; },
+       "policy.groups[0]:"},
       {"unknown zone", [](bj::object& d) { d["zone"] = "moon"; }, "policy.zone:"},
       {"interval too short", [](bj::object& d) { d["snapshot_interval_seconds"] = 5; },
        "policy.snapshot_interval_seconds:"},

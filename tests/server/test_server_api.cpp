@@ -99,6 +99,12 @@ TEST_CASE("enroll: bad, revoked and used one-time secrets; algorithm mismatch; r
         200);  // same key: retry
   CHECK(f.call("POST", "/api/v1/enroll", enroll_body(b, one->text)).status == 401);  // used
 
+  // Group names follow the policy document's rule, so a policy can always address them.
+  auto spaced = create_enroll_secret(*f.store, f.clock, "财务 处", false, "cli");
+  REQUIRE_FALSE(spaced.ok());
+  CHECK(spaced.error().message.starts_with("group:"));
+  CHECK_FALSE(create_enroll_secret(*f.store, f.clock, "", false, "cli").ok());
+
   auto rev = create_enroll_secret(*f.store, f.clock, "g2", false, "cli");
   REQUIRE(revoke_enroll_secret(*f.store, f.clock, rev->id, "cli").ok());
   CHECK(f.call("POST", "/api/v1/enroll", enroll_body(b, rev->text)).status == 401);

@@ -36,6 +36,11 @@ inline constexpr std::chrono::minutes kMaxIssuedSkew{10};
 inline constexpr std::int64_t kMinLogRetentionDays = 60;
 // A group entry matching every device group.
 inline constexpr std::string_view kAllGroups = "*";
+// Group names are chosen by the security office and are often Chinese (财务处): 1 to 128 bytes
+// of valid UTF-8 with no whitespace or control character (C0, DEL, C1). The same rule holds for
+// a policy's `groups` and for the group of an enrollment secret, so every group can be named.
+inline constexpr std::size_t kMaxGroupNameBytes = 128;
+bool is_valid_group_name(std::string_view name);
 
 enum class MediaMode { enforce, audit };
 enum class UnregisteredMedia { block, read_only, allow };
