@@ -27,45 +27,42 @@
 namespace shouwei::platform::browsing {
 namespace {
 
-using collectors::browsing::BrowserEngine;
-using collectors::browsing::BrowserLocation;
-
-constexpr BrowserEngine kChromium = BrowserEngine::chromium;
-constexpr BrowserEngine kFirefox = BrowserEngine::firefox;
+using collectors::browsing::chromium_at;
+using collectors::browsing::firefox_at;
 
 constexpr std::array kLocations = {
-    BrowserLocation{"chrome", kChromium, ".config/google-chrome"},
-    BrowserLocation{"chrome-beta", kChromium, ".config/google-chrome-beta"},
-    BrowserLocation{"chrome-unstable", kChromium, ".config/google-chrome-unstable"},
-    BrowserLocation{"chromium", kChromium, ".config/chromium"},
-    BrowserLocation{"chromium", kChromium, "snap/chromium/common/chromium"},
-    BrowserLocation{"edge", kChromium, ".config/microsoft-edge"},
-    BrowserLocation{"edge-beta", kChromium, ".config/microsoft-edge-beta"},
-    BrowserLocation{"edge-dev", kChromium, ".config/microsoft-edge-dev"},
-    BrowserLocation{"brave", kChromium, ".config/BraveSoftware/Brave-Browser"},
-    BrowserLocation{"vivaldi", kChromium, ".config/vivaldi"},
-    BrowserLocation{"opera", kChromium, ".config/opera"},
-    BrowserLocation{"yandex", kChromium, ".config/yandex-browser"},
-    BrowserLocation{"360browser", kChromium, ".config/browser360"},
-    BrowserLocation{"360browser", kChromium, ".config/360browser"},
-    BrowserLocation{"360browser", kChromium, ".config/360chrome"},
-    BrowserLocation{"qaxbrowser", kChromium, ".config/qaxbrowser"},
-    BrowserLocation{"qqbrowser", kChromium, ".config/qqbrowser"},
-    BrowserLocation{"sogou", kChromium, ".config/sogouexplorer"},
-    BrowserLocation{"uos-browser", kChromium, ".config/browser"},
-    BrowserLocation{"loongson-browser", kChromium, ".config/cn.loongnix.lbrowser"},
-    BrowserLocation{"chrome", kChromium, ".var/app/com.google.Chrome/config/google-chrome"},
-    BrowserLocation{"chromium", kChromium, ".var/app/org.chromium.Chromium/config/chromium"},
-    BrowserLocation{"edge", kChromium, ".var/app/com.microsoft.Edge/config/microsoft-edge"},
-    BrowserLocation{"firefox", kFirefox, ".mozilla/firefox"},
-    BrowserLocation{"firefox", kFirefox, ".config/mozilla/firefox"},
-    BrowserLocation{"firefox", kFirefox, "snap/firefox/common/.mozilla/firefox"},
-    BrowserLocation{"firefox", kFirefox, ".var/app/org.mozilla.firefox/.mozilla/firefox"},
+    chromium_at("chrome", ".config/google-chrome"),
+    chromium_at("chrome-beta", ".config/google-chrome-beta"),
+    chromium_at("chrome-unstable", ".config/google-chrome-unstable"),
+    chromium_at("chromium", ".config/chromium"),
+    chromium_at("chromium", "snap/chromium/common/chromium"),
+    chromium_at("edge", ".config/microsoft-edge"),
+    chromium_at("edge-beta", ".config/microsoft-edge-beta"),
+    chromium_at("edge-dev", ".config/microsoft-edge-dev"),
+    chromium_at("brave", ".config/BraveSoftware/Brave-Browser"),
+    chromium_at("vivaldi", ".config/vivaldi"),
+    chromium_at("opera", ".config/opera"),
+    chromium_at("yandex", ".config/yandex-browser"),
+    chromium_at("360browser", ".config/browser360"),
+    chromium_at("360browser", ".config/360browser"),
+    chromium_at("360browser", ".config/360chrome"),
+    chromium_at("qaxbrowser", ".config/qaxbrowser"),
+    chromium_at("qqbrowser", ".config/qqbrowser"),
+    chromium_at("sogou", ".config/sogouexplorer"),
+    chromium_at("uos-browser", ".config/browser"),
+    chromium_at("loongson-browser", ".config/cn.loongnix.lbrowser"),
+    chromium_at("chrome", ".var/app/com.google.Chrome/config/google-chrome"),
+    chromium_at("chromium", ".var/app/org.chromium.Chromium/config/chromium"),
+    chromium_at("edge", ".var/app/com.microsoft.Edge/config/microsoft-edge"),
+    firefox_at("firefox", ".mozilla/firefox"),
+    firefox_at("firefox", ".config/mozilla/firefox"),
+    firefox_at("firefox", "snap/firefox/common/.mozilla/firefox"),
+    firefox_at("firefox", ".var/app/org.mozilla.firefox/.mozilla/firefox"),
 };
 
 }  // namespace
 
-std::span<const BrowserLocation> linux_browser_locations() {
+std::span<const collectors::browsing::BrowserLocation> linux_browser_locations() {
   return kLocations;
 }
 

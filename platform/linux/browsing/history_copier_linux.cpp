@@ -11,23 +11,19 @@
 // Consistency: the main file's size and mtime are taken before and after copying all files;
 // when they changed (a checkpoint or transaction ran meanwhile) the copy is retried.
 #include <cerrno>
+#include <cstdint>
 #include <fcntl.h>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shouwei/collectors/browsing/history_copying.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/common/file_io.hpp"
-#include "shouwei/os/files.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr off_t kMaxHistoryBytes =
-    off_t{2} * 1024 * 1024 * 1024;  // Chrome's History rarely tops 500 MB
-constexpr int kCopyAttempts = 4;
-constexpr std::string_view kCopyDirPrefix = "shouwei-browsing-";
 
 class Fd {
  public:
@@ -56,7 +52,7 @@ Result<Stamp> stamp_of(int fd, const fs::path& path) {
   if (::fstat(fd, &st) != 0) return fail(errno_code(), errno_message(path, "fstat failed"));
   if (!S_ISREG(st.st_mode))
     return fail(Errc::invalid_argument, path.string() + ": not a regular file");
-  if (st.st_size > kMaxHistoryBytes) {
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxHistoryBytes) {
     return fail(Errc::limit_exceeded,
                 path.string() + ": larger than " + std::to_string(kMaxHistoryBytes) + " bytes");
   }
@@ -80,13 +76,13 @@ Result<void> copy_contents(int from, const fs::path& shown, const fs::path& to) 
   if (::lseek(from, 0, SEEK_SET) != 0)
     return fail(errno_code(), errno_message(shown, "lseek failed"));
   char buffer[1 << 16];
-  off_t total = 0;
+  std::uint64_t total = 0;
   while (true) {
     ssize_t n = ::read(from, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail(errno_code(), errno_message(shown, "read failed"));
     if (n == 0) return {};
-    total += n;
+    total += static_cast<std::uint64_t>(n);
     // The file may grow while copied; the cap holds for what we take.
     if (total > kMaxHistoryBytes)
       return fail(Errc::limit_exceeded, shown.string() + ": grew past the size cap");
@@ -124,48 +120,32 @@ class LinuxHistoryCopier final : public HistoryCopier {
     if (dir.get() < 0)
       return fail(errno_code(), errno_message(source_dir, "cannot open profile directory"));
 
-    SHOUWEI_TRY_VOID(prepare_temp_base());
-    std::string pattern = (temp_base_ / (std::string(kCopyDirPrefix) + "XXXXXX")).string();
+    SHOUWEI_TRY_VOID(temp_base_.prepare());
+    std::string pattern = temp_base_.copy_dir("XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-      return fail(errno_code(), errno_message(temp_base_, "cannot create private copy directory"));
+      return fail(errno_code(),
+                  errno_message(temp_base_.path(), "cannot create private copy directory"));
     }
     const fs::path copy_dir = pattern;
     HistoryCopy copy(copy_dir, copy_dir / name);  // removes the directory on every failure path
 
-    for (int attempt = 0; attempt < kCopyAttempts; ++attempt) {
-      SHOUWEI_TRY(int raw, open_source(dir.get(), name, source_dir / name, false));
+    const fs::path source = source_dir / name;
+    return copy_until_unchanged(std::move(copy), source.string(), [&]() -> Result<bool> {
+      SHOUWEI_TRY(int raw, open_source(dir.get(), name, source, false));
       Fd main(raw);
-      SHOUWEI_TRY(Stamp before, stamp_of(main.get(), source_dir / name));
-      SHOUWEI_TRY_VOID(copy_contents(main.get(), source_dir / name, copy_dir / name));
-      SHOUWEI_TRY_VOID(copy_side_file(dir.get(), name + "-wal", source_dir, copy_dir));
-      SHOUWEI_TRY_VOID(copy_side_file(dir.get(), name + "-journal", source_dir, copy_dir));
-      SHOUWEI_TRY(Stamp after, stamp_of(main.get(), source_dir / name));
-      if (before == after) return copy;
-    }
-    return fail(Errc::unavailable,
-                (source_dir / name).string() + ": kept changing while being copied (" +
-                    std::to_string(kCopyAttempts) + " attempts); will retry next time");
+      SHOUWEI_TRY(Stamp before, stamp_of(main.get(), source));
+      SHOUWEI_TRY_VOID(copy_contents(main.get(), source, copy_dir / name));
+      for (std::string_view suffix : kSideFileSuffixes) {
+        SHOUWEI_TRY_VOID(
+            copy_side_file(dir.get(), name + std::string(suffix), source_dir, copy_dir));
+      }
+      SHOUWEI_TRY(Stamp after, stamp_of(main.get(), source));
+      return before == after;
+    });
   }
 
  private:
-  // Makes the temp base (owner-only when created) and, once per agent run, removes copies a
-  // crash left behind: they hold users' history and nobody else cleans them up.
-  Result<void> prepare_temp_base() {
-    SHOUWEI_TRY_VOID(os::ensure_private_dir(temp_base_));
-    if (swept_) return {};
-    std::error_code ec;
-    for (fs::directory_iterator it(temp_base_, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().filename().string().starts_with(kCopyDirPrefix)) {
-        std::error_code ignored;
-        fs::remove_all(it->path(), ignored);
-      }
-    }
-    swept_ = true;
-    return {};
-  }
-
-  fs::path temp_base_;
-  bool swept_ = false;
+  CopyTempBase temp_base_;
 };
 
 }  // namespace

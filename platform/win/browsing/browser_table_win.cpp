@@ -25,39 +25,36 @@
 namespace shouwei::platform::browsing {
 namespace {
 
-using collectors::browsing::BrowserEngine;
-using collectors::browsing::BrowserLocation;
-
-constexpr BrowserEngine kChromium = BrowserEngine::chromium;
-constexpr BrowserEngine kFirefox = BrowserEngine::firefox;
+using collectors::browsing::chromium_at;
+using collectors::browsing::firefox_at;
 
 constexpr std::array kLocations = {
-    BrowserLocation{"chrome", kChromium, "AppData/Local/Google/Chrome/User Data"},
-    BrowserLocation{"chrome-beta", kChromium, "AppData/Local/Google/Chrome Beta/User Data"},
-    BrowserLocation{"chrome-dev", kChromium, "AppData/Local/Google/Chrome Dev/User Data"},
-    BrowserLocation{"chrome-canary", kChromium, "AppData/Local/Google/Chrome SxS/User Data"},
-    BrowserLocation{"chromium", kChromium, "AppData/Local/Chromium/User Data"},
-    BrowserLocation{"edge", kChromium, "AppData/Local/Microsoft/Edge/User Data"},
-    BrowserLocation{"edge-beta", kChromium, "AppData/Local/Microsoft/Edge Beta/User Data"},
-    BrowserLocation{"edge-dev", kChromium, "AppData/Local/Microsoft/Edge Dev/User Data"},
-    BrowserLocation{"brave", kChromium, "AppData/Local/BraveSoftware/Brave-Browser/User Data"},
-    BrowserLocation{"vivaldi", kChromium, "AppData/Local/Vivaldi/User Data"},
-    BrowserLocation{"yandex", kChromium, "AppData/Local/Yandex/YandexBrowser/User Data"},
-    BrowserLocation{"opera", kChromium, "AppData/Roaming/Opera Software"},
-    BrowserLocation{"360se", kChromium, "AppData/Roaming/360se6/User Data"},
-    BrowserLocation{"360chrome", kChromium, "AppData/Local/360Chrome/Chrome/User Data"},
-    BrowserLocation{"360chrome", kChromium, "AppData/Local/360ChromeX/Chrome/User Data"},
-    BrowserLocation{"qqbrowser", kChromium, "AppData/Local/Tencent/QQBrowser/User Data"},
-    BrowserLocation{"sogou", kChromium, "AppData/Roaming/SogouExplorer/Webkit"},
-    BrowserLocation{"2345explorer", kChromium, "AppData/Local/2345Explorer/User Data"},
-    BrowserLocation{"liebao", kChromium, "AppData/Local/liebao/User Data"},
-    BrowserLocation{"qaxbrowser", kChromium, "AppData/Local/QAXBrowser/User Data"},
-    BrowserLocation{"firefox", kFirefox, "AppData/Roaming/Mozilla/Firefox"},
+    chromium_at("chrome", "AppData/Local/Google/Chrome/User Data"),
+    chromium_at("chrome-beta", "AppData/Local/Google/Chrome Beta/User Data"),
+    chromium_at("chrome-dev", "AppData/Local/Google/Chrome Dev/User Data"),
+    chromium_at("chrome-canary", "AppData/Local/Google/Chrome SxS/User Data"),
+    chromium_at("chromium", "AppData/Local/Chromium/User Data"),
+    chromium_at("edge", "AppData/Local/Microsoft/Edge/User Data"),
+    chromium_at("edge-beta", "AppData/Local/Microsoft/Edge Beta/User Data"),
+    chromium_at("edge-dev", "AppData/Local/Microsoft/Edge Dev/User Data"),
+    chromium_at("brave", "AppData/Local/BraveSoftware/Brave-Browser/User Data"),
+    chromium_at("vivaldi", "AppData/Local/Vivaldi/User Data"),
+    chromium_at("yandex", "AppData/Local/Yandex/YandexBrowser/User Data"),
+    chromium_at("opera", "AppData/Roaming/Opera Software"),
+    chromium_at("360se", "AppData/Roaming/360se6/User Data"),
+    chromium_at("360chrome", "AppData/Local/360Chrome/Chrome/User Data"),
+    chromium_at("360chrome", "AppData/Local/360ChromeX/Chrome/User Data"),
+    chromium_at("qqbrowser", "AppData/Local/Tencent/QQBrowser/User Data"),
+    chromium_at("sogou", "AppData/Roaming/SogouExplorer/Webkit"),
+    chromium_at("2345explorer", "AppData/Local/2345Explorer/User Data"),
+    chromium_at("liebao", "AppData/Local/liebao/User Data"),
+    chromium_at("qaxbrowser", "AppData/Local/QAXBrowser/User Data"),
+    firefox_at("firefox", "AppData/Roaming/Mozilla/Firefox"),
 };
 
 }  // namespace
 
-std::span<const BrowserLocation> windows_browser_locations() {
+std::span<const collectors::browsing::BrowserLocation> windows_browser_locations() {
   return kLocations;
 }
 

@@ -17,9 +17,9 @@
 // time of the main file before and after copying every file; retried when they changed.
 #include <windows.h>
 
+#include "shouwei/collectors/browsing/history_copying.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/common/encoding.hpp"
-#include "shouwei/os/files.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/wide.hpp"
 #include "shouwei/platform/win/win32_error.hpp"
@@ -28,9 +28,6 @@ namespace shouwei::collectors::browsing {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::uint64_t kMaxHistoryBytes = std::uint64_t{2} * 1024 * 1024 * 1024;
-constexpr int kCopyAttempts = 4;
-constexpr std::string_view kCopyDirPrefix = "shouwei-browsing-";
 constexpr std::uint64_t kLockBytePage = 0x40000000;  // SQLite's PENDING_BYTE
 constexpr std::uint64_t kLockedBytes = 512;          // pending, reserved and shared lock bytes
 constexpr DWORD kChunk = 1 << 16;
@@ -144,48 +141,29 @@ class WindowsHistoryCopier final : public HistoryCopier {
       return fail(Errc::not_found, profile.directory + ": unresolvable under the root");
     }
     const std::string name = profile.history_file();
-    SHOUWEI_TRY_VOID(prepare_temp_base());
-    const fs::path copy_dir =
-        temp_base_ / (std::string(kCopyDirPrefix) + hex_encode(random_bytes(8)));
+    SHOUWEI_TRY_VOID(temp_base_.prepare());
+    const fs::path copy_dir = temp_base_.copy_dir(hex_encode(random_bytes(8)));
     if (!::CreateDirectoryW(copy_dir.c_str(), nullptr)) {  // inherits the private ACL
       return fail(win::last_error("CreateDirectoryW " + shown(copy_dir)));
     }
     HistoryCopy copy(copy_dir, copy_dir / name);  // removes the directory on every failure path
 
-    for (int attempt = 0; attempt < kCopyAttempts; ++attempt) {
-      SHOUWEI_TRY(win::UniqueHandle main, open_source(source_dir / name, false));
-      SHOUWEI_TRY(const Stamp before, stamp_of(main.get(), source_dir / name));
-      SHOUWEI_TRY_VOID(copy_contents(main.get(), source_dir / name, copy_dir / name));
-      SHOUWEI_TRY_VOID(copy_side_file(source_dir / (name + "-wal"), copy_dir / (name + "-wal")));
-      SHOUWEI_TRY_VOID(
-          copy_side_file(source_dir / (name + "-journal"), copy_dir / (name + "-journal")));
-      SHOUWEI_TRY(const Stamp after, stamp_of(main.get(), source_dir / name));
-      if (before == after) return copy;
-    }
-    return fail(Errc::unavailable,
-                shown(source_dir / name) + ": kept changing while being copied (" +
-                    std::to_string(kCopyAttempts) + " attempts); will retry next time");
+    const fs::path source = source_dir / name;
+    return copy_until_unchanged(std::move(copy), shown(source), [&]() -> Result<bool> {
+      SHOUWEI_TRY(win::UniqueHandle main, open_source(source, false));
+      SHOUWEI_TRY(const Stamp before, stamp_of(main.get(), source));
+      SHOUWEI_TRY_VOID(copy_contents(main.get(), source, copy_dir / name));
+      for (std::string_view suffix : kSideFileSuffixes) {
+        const std::string side = name + std::string(suffix);
+        SHOUWEI_TRY_VOID(copy_side_file(source_dir / side, copy_dir / side));
+      }
+      SHOUWEI_TRY(const Stamp after, stamp_of(main.get(), source));
+      return before == after;
+    });
   }
 
  private:
-  // Makes the temp base (private when created) and, once per agent run, removes copies a crash
-  // left behind: they hold users' history and nobody else cleans them up.
-  Result<void> prepare_temp_base() {
-    SHOUWEI_TRY_VOID(os::ensure_private_dir(temp_base_));
-    if (swept_) return {};
-    std::error_code ec;
-    for (fs::directory_iterator it(temp_base_, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().filename().string().starts_with(kCopyDirPrefix)) {
-        std::error_code ignored;
-        fs::remove_all(it->path(), ignored);
-      }
-    }
-    swept_ = true;
-    return {};
-  }
-
-  fs::path temp_base_;
-  bool swept_ = false;
+  CopyTempBase temp_base_;
 };
 
 }  // namespace

@@ -4,8 +4,8 @@
 //
 // Unlike Linux, Windows refuses to replace a file while a view of it is mapped (MoveFileExW
 // fails with access denied), so a replacement waits until the mapping is dropped.
+#include <cstdint>
 #include <string>
-#include <utility>
 #include <windows.h>
 
 #include "shouwei/os/mapped_file.hpp"
@@ -25,16 +25,11 @@ Result<MappedFile> MappedFile::open(const std::filesystem::path& path, std::size
   if (!::GetFileInformationByHandle(file.get(), &info)) {
     return fail(win::last_error(name + ": cannot stat"));
   }
-  if (info.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE)) {
-    return fail(Errc::invalid_argument, name + ": not a regular file");
-  }
+  const bool regular =
+      (info.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE)) == 0;
   const std::uint64_t size =
       (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
-  if (size > max_bytes) {
-    return fail(Errc::limit_exceeded, name + ": " + std::to_string(size) +
-                                          " bytes, more than the limit of " +
-                                          std::to_string(max_bytes));
-  }
+  SHOUWEI_TRY_VOID(check_mappable(name, regular, size, max_bytes));
   if (size == 0) return MappedFile{};  // CreateFileMapping refuses empty files
   win::UniqueHandle mapping(
       ::CreateFileMappingW(file.get(), nullptr, PAGE_READONLY, 0, 0, nullptr));
@@ -44,26 +39,8 @@ Result<MappedFile> MappedFile::open(const std::filesystem::path& path, std::size
   return MappedFile{data, static_cast<std::size_t>(size)};
 }
 
-MappedFile::MappedFile(MappedFile&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-
-MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
-  if (this != &other) {
-    reset();
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-MappedFile::~MappedFile() {
-  reset();
-}
-
-void MappedFile::reset() noexcept {
-  if (data_ != nullptr) ::UnmapViewOfFile(data_);
-  data_ = nullptr;
-  size_ = 0;
+void MappedFile::unmap(const void* data, std::size_t) noexcept {
+  ::UnmapViewOfFile(data);
 }
 
 }  // namespace shouwei::os

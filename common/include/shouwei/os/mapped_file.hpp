@@ -1,5 +1,6 @@
-// A read-only memory mapping of a whole file. Declared portably, implemented once per platform
-// (platform/linux/os/mapped_file_linux.cpp; Windows: CreateFileMapping/MapViewOfFile).
+// A read-only memory mapping of a whole file. Declared portably; the checks and the ownership
+// are portable (common/src/mapped_file.cpp), only mapping and unmapping are implemented per
+// platform (platform/linux/os/mapped_file_linux.cpp, platform/win/os/mapped_file_win.cpp).
 //
 // Used for data the agent consults on a hot path without copying it onto the heap (the
 // compiled category database): pages are shared with the page cache and loaded on demand.
@@ -12,7 +13,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "shouwei/common/result.hpp"
@@ -39,6 +42,13 @@ class MappedFile {
  private:
   MappedFile(const void* data, std::size_t size) noexcept : data_(data), size_(size) {}
   void reset() noexcept;
+
+  // Portable: what open() requires once the platform has the file's type and size. Fails
+  // naming `shown_path` when it is not a regular file or has more than max_bytes.
+  static Result<void> check_mappable(const std::string& shown_path, bool regular_file,
+                                     std::uint64_t size, std::size_t max_bytes);
+  // Per platform: releases a non-empty view made by open().
+  static void unmap(const void* data, std::size_t size) noexcept;
 
   const void* data_ = nullptr;
   std::size_t size_ = 0;

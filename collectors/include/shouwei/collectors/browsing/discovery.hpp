@@ -21,6 +21,14 @@ struct BrowserLocation {
   std::string_view home_relative;
 };
 
+// The rows of a platform's table (platform/<os>/browsing/browser_table_<os>.cpp).
+constexpr BrowserLocation chromium_at(std::string_view browser, std::string_view home_relative) {
+  return {browser, BrowserEngine::chromium, home_relative};
+}
+constexpr BrowserLocation firefox_at(std::string_view browser, std::string_view home_relative) {
+  return {browser, BrowserEngine::firefox, home_relative};
+}
+
 // Chromium family: every direct subdirectory of the user-data directory holding a "History"
 // file. Firefox: the profiles listed in profiles.ini (relative or absolute Path=), or, when
 // profiles.ini is missing or malformed, every subdirectory holding places.sqlite (a malformed
