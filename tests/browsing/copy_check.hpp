@@ -1,7 +1,7 @@
 // Helpers shared by the HistoryCopier tests (tests/browsing/copier_test.cpp on Linux,
 // tests/win/browsing under Wine): a profile at an in-system directory, a History held the way a
-// running Chromium holds it, and the number of visits a copy holds when read the way the
-// collector reads it.
+// running Chromium holds it, a places.sqlite held the way a running Firefox holds it, and the
+// number of visits a copy holds when read the way the collector reads it.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +51,25 @@ inline shouwei::sqlite::Database live_chromium_history(const std::filesystem::pa
                  "INSERT INTO visits (id, url, visit_time, external_referrer_url) "
                  "SELECT i, 1, 13344473600000000 + i, hex(randomblob(200)) FROM n")
           .ok());
+  return std::move(live).value();
+}
+
+// A Firefox places.sqlite at path with one visit in the main file, and the connection of "the
+// browser" holding it in WAL mode with a second visit only in places.sqlite-wal (automatic
+// checkpoints off, as a busy Firefox often leaves it). Keep the result alive while copying.
+inline shouwei::sqlite::Database live_firefox_places(const std::filesystem::path& path) {
+  add_visits(path, "firefox", {{1, 1700000000000000, "http://first.example/"}});
+  auto live =
+      shouwei::sqlite::Database::open(path, {.create = false, .read_only = false, .wal = true});
+  REQUIRE(live.ok());
+  REQUIRE(live->exec("PRAGMA wal_autocheckpoint=0").ok());
+  REQUIRE(live->exec("INSERT INTO moz_places (id, url) VALUES (100, 'http://in-wal.example/');"
+                     "INSERT INTO moz_historyvisits (id, place_id, visit_date) VALUES (2, 100, "
+                     "1700000001000000)")
+              .ok());
+  std::filesystem::path wal = path;
+  wal += "-wal";
+  REQUIRE(std::filesystem::file_size(wal) > 0);
   return std::move(live).value();
 }
 

@@ -35,16 +35,37 @@ HistoryRead read(const std::filesystem::path& path, const std::string& engine,
   return std::move(result).value();
 }
 
-}  // namespace
+// A visit at a time given as seconds after kT0.
+struct Visit {
+  std::int64_t id;
+  std::int64_t after_t0;
+  std::string url;
+};
 
-TEST_CASE("history: both engines' timestamps convert to the same UTC time") {
+// Adds visits to the history database of `engine` at path, in the engine's own time format.
+void add_visits_after_t0(const std::filesystem::path& path, const std::string& engine,
+                         const std::vector<Visit>& visits) {
+  std::vector<browsing_test::RawVisit> raw_visits;
+  for (const auto& v : visits) raw_visits.push_back({v.id, raw(engine, kT0 + v.after_t0), v.url});
+  add_visits(path, engine, raw_visits);
+}
+
+// Runs `test` once per engine with the path of a history database of its own (not yet made).
+template <class Test>
+void for_each_engine(const Test& test) {
   for (std::string engine : {"chromium", "firefox"}) {
     CAPTURE(engine);
     TempDir dir;
-    auto db = dir.path() / "History";
-    add_visits(db, engine,
-               {{1, raw(engine, kT0), "http://www.bet365.com/"},
-                {2, raw(engine, kT0 + 61), "http://www.gov.cn/"}});
+    test(engine, dir.path() / "History");
+  }
+}
+
+}  // namespace
+
+TEST_CASE("history: both engines' timestamps convert to the same UTC time") {
+  for_each_engine([](const std::string& engine, const std::filesystem::path& db) {
+    add_visits_after_t0(db, engine,
+                        {{1, 0, "http://www.bet365.com/"}, {2, 61, "http://www.gov.cn/"}});
     auto r = read(db, engine, {});
     REQUIRE(r.visits.size() == 2);
     CHECK(r.visits[0].url == "http://www.bet365.com/");
@@ -56,19 +77,14 @@ TEST_CASE("history: both engines' timestamps convert to the same UTC time") {
     CHECK(r.cursor.seen_count == 2);
     CHECK_FALSE(r.rewound);
     CHECK(r.removed == 0);
-  }
+  });
 }
 
 TEST_CASE("history: the cursor gives only new visits") {
-  for (std::string engine : {"chromium", "firefox"}) {
-    CAPTURE(engine);
-    TempDir dir;
-    auto db = dir.path() / "h";
-    add_visits(db, engine,
-               {{1, raw(engine, kT0), "http://a.example/"},
-                {2, raw(engine, kT0 + 1), "http://b.example/"}});
+  for_each_engine([](const std::string& engine, const std::filesystem::path& db) {
+    add_visits_after_t0(db, engine, {{1, 0, "http://a.example/"}, {2, 1, "http://b.example/"}});
     auto first = read(db, engine, {});
-    add_visits(db, engine, {{3, raw(engine, kT0 + 2), "http://c.example/"}});
+    add_visits_after_t0(db, engine, {{3, 2, "http://c.example/"}});
     auto second = read(db, engine, first.cursor);
     REQUIRE(second.visits.size() == 1);
     CHECK(second.visits[0].url == "http://c.example/");
@@ -77,21 +93,17 @@ TEST_CASE("history: the cursor gives only new visits") {
     CHECK(third.visits.empty());
     CHECK(third.cursor.last_visit_id == 3);
     CHECK_FALSE(third.rewound);
-  }
+  });
 }
 
 TEST_CASE(
     "history: deleting visits already read is reported; the browser expiring old ones is not") {
-  for (std::string engine : {"chromium", "firefox"}) {
-    CAPTURE(engine);
-    TempDir dir;
-    auto db = dir.path() / "h";
-    const std::int64_t old = kT0 - 40 * 86400;  // older than the 30-day window
-    add_visits(db, engine,
-               {{1, raw(engine, old), "http://old.example/"},
-                {2, raw(engine, kT0), "http://a.example/"},
-                {3, raw(engine, kT0 + 1), "http://b.example/"},
-                {4, raw(engine, kT0 + 2), "http://c.example/"}});
+  for_each_engine([](const std::string& engine, const std::filesystem::path& db) {
+    add_visits_after_t0(db, engine,
+                        {{1, -40 * 86400, "http://old.example/"},  // older than the 30-day window
+                         {2, 0, "http://a.example/"},
+                         {3, 1, "http://b.example/"},
+                         {4, 2, "http://c.example/"}});
     auto first = read(db, engine, {});
     CHECK(first.cursor.seen_count == 3);
     const std::string visits = engine == "chromium" ? "visits" : "moz_historyvisits";
@@ -105,26 +117,21 @@ TEST_CASE(
     CHECK(deleted.visits.empty());
     auto again = read(db, engine, deleted.cursor);
     CHECK(again.removed == 0);  // reported once
-  }
+  });
 }
 
 TEST_CASE("history: cleared history is reported, and visits made after the clearing are read") {
   // Firefox reuses visit ids after a clear (no AUTOINCREMENT): the history is rewound.
   // Chromium's ids keep growing (AUTOINCREMENT): the read visits are reported removed.
-  for (std::string engine : {"chromium", "firefox"}) {
-    CAPTURE(engine);
+  for_each_engine([](const std::string& engine, const std::filesystem::path& db) {
     const bool chromium = engine == "chromium";
-    TempDir dir;
-    auto db = dir.path() / "h";
-    add_visits(db, engine,
-               {{1, raw(engine, kT0), "http://a.example/"},
-                {2, raw(engine, kT0 + 1), "http://b.example/"},
-                {3, raw(engine, kT0 + 2), "http://c.example/"}});
+    add_visits_after_t0(
+        db, engine,
+        {{1, 0, "http://a.example/"}, {2, 1, "http://b.example/"}, {3, 2, "http://c.example/"}});
     auto first = read(db, engine, {});
     browsing_test::exec(db,
                         std::string("DELETE FROM ") + (chromium ? "visits" : "moz_historyvisits"));
-    add_visits(db, engine,
-               {{chromium ? 4 : 1, raw(engine, kT0 + 100), "http://after-clear.example/"}});
+    add_visits_after_t0(db, engine, {{chromium ? 4 : 1, 100, "http://after-clear.example/"}});
     auto cleared = read(db, engine, first.cursor);
     CHECK(cleared.rewound == !chromium);
     CHECK(cleared.removed == 3);
@@ -134,27 +141,22 @@ TEST_CASE("history: cleared history is reported, and visits made after the clear
     CHECK_FALSE(next.rewound);
     CHECK(next.removed == 0);
     CHECK(next.visits.empty());
-  }
+  });
 }
 
 TEST_CASE("history: a history replaced by an older copy is rewound") {
   TempDir dir;
   auto db = dir.path() / "places.sqlite";
-  add_visits(db, "firefox",
-             {{1, raw("firefox", kT0), "http://a.example/"},
-              {2, raw("firefox", kT0 + 5), "http://b.example/"}});
+  add_visits_after_t0(db, "firefox", {{1, 0, "http://a.example/"}, {2, 5, "http://b.example/"}});
   auto first = read(db, "firefox", {});
   browsing_test::exec(db, "DELETE FROM moz_historyvisits WHERE id = 2");
-  add_visits(db, "firefox", {{2, raw("firefox", kT0 + 1), "http://older.example/"}});
+  add_visits_after_t0(db, "firefox", {{2, 1, "http://older.example/"}});
   auto replaced = read(db, "firefox", first.cursor);
   CHECK(replaced.rewound);  // same highest id, but the newest visit is older than the cursor's
 }
 
 TEST_CASE("history: absurd timestamps are kept with a null time and counted") {
-  for (std::string engine : {"chromium", "firefox"}) {
-    CAPTURE(engine);
-    TempDir dir;
-    auto db = dir.path() / "h";
+  for_each_engine([](const std::string& engine, const std::filesystem::path& db) {
     add_visits(db, engine,
                {{1, 0, "http://zero.example/"},
                 {2, -5, "http://negative.example/"},
@@ -168,7 +170,7 @@ TEST_CASE("history: absurd timestamps are kept with a null time and counted") {
     CHECK(r.visits[5].time.has_value());
     CHECK(r.suspect_times == 5);
     CHECK(r.cursor.last_visit_id == 6);
-  }
+  });
 }
 
 TEST_CASE("history: a large history is read in bounded batches") {
@@ -193,9 +195,9 @@ TEST_CASE("history: a large history is read in bounded batches") {
 TEST_CASE("history: long URLs are cut, a visit whose URL row is gone still counts") {
   TempDir dir;
   auto db = dir.path() / "History";
-  add_visits(db, "chromium",
-             {{1, raw("chromium", kT0), "data:text/html," + std::string(100000, 'a')},
-              {2, raw("chromium", kT0), "http://orphan.example/"}});
+  add_visits_after_t0(
+      db, "chromium",
+      {{1, 0, "data:text/html," + std::string(100000, 'a')}, {2, 0, "http://orphan.example/"}});
   browsing_test::exec(db, "DELETE FROM urls WHERE url = 'http://orphan.example/'");
   auto r = read(db, "chromium", {});
   REQUIRE(r.visits.size() == 2);

@@ -2,6 +2,10 @@
 // UOS 20) and on the shell quoting rules of os-release(5).
 #include "shouwei/platform/inventory/os_release.hpp"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include <doctest/doctest.h>
 
 #include "shouwei/common/file_io.hpp"
@@ -14,6 +18,24 @@ std::string fixture(const std::string& rel) {
   auto text = read_file(std::string(SHOUWEI_FIXTURES) + "/inventory/" + rel);
   REQUIRE(text.ok());
   return text.value();
+}
+
+// Every fact of an OsInfo as "field=value" lines ("field absent" when unknown), so that comparing
+// two shows the fields that differ.
+std::string described(const collectors::OsInfo& os) {
+  std::string out;
+  auto add = [&out](std::string_view field, const std::optional<std::string>& value) {
+    out += std::string(field) + (value ? "=" + *value : " absent") + "\n";
+  };
+  add("name", os.name);
+  add("version", os.version);
+  add("version_id", os.version_id);
+  add("id", os.id);
+  add("id_like", os.id_like);
+  add("pretty_name", os.pretty_name);
+  add("build", os.build);
+  add("edition", os.edition);
+  return out;
 }
 }  // namespace
 
@@ -51,28 +73,28 @@ TEST_CASE("os-release quoting follows the shell subset of os-release(5)") {
 
 TEST_CASE("Kylin V10 SP1: Chinese VERSION kept, KYLIN_RELEASE_ID is the build") {
   const auto os = os_info_from(parse_os_release(fixture("kylin/etc/os-release")), {});
-  CHECK(os.name == "Kylin");
-  CHECK(os.version == "银河麒麟桌面操作系统V10 (SP1)");
-  CHECK(os.version_id == "v10");
-  CHECK(os.id == "kylin");
-  CHECK(os.id_like == "debian");
-  CHECK(os.pretty_name == "Kylin V10 SP1");
-  CHECK(os.build == "2303");
-  CHECK_FALSE(os.edition.has_value());
+  CHECK(described(os) == described({.name = "Kylin",
+                                    .version = "银河麒麟桌面操作系统V10 (SP1)",
+                                    .version_id = "v10",
+                                    .id = "kylin",
+                                    .id_like = "debian",
+                                    .pretty_name = "Kylin V10 SP1",
+                                    .build = "2303",
+                                    .edition = std::nullopt}));
 }
 
 TEST_CASE("UOS 20: /etc/os-version supplies edition, minor version and build") {
   const auto version = parse_os_version(fixture("uos/etc/os-version"));
   CHECK(version.at("SystemName[zh_CN]") == "统信桌面操作系统");
   const auto os = os_info_from(parse_os_release(fixture("uos/etc/os-release")), version);
-  CHECK(os.name == "uos");
-  CHECK(os.id == "uos");
-  CHECK(os.version_id == "20");
-  CHECK(os.version == "20 1060");
-  CHECK(os.edition == "Professional");
-  CHECK(os.build == "11014.102.100");
-  CHECK(os.pretty_name == "UnionTech OS Desktop 20 Pro");
-  CHECK_FALSE(os.id_like.has_value());
+  CHECK(described(os) == described({.name = "uos",
+                                    .version = "20 1060",
+                                    .version_id = "20",
+                                    .id = "uos",
+                                    .id_like = std::nullopt,
+                                    .pretty_name = "UnionTech OS Desktop 20 Pro",
+                                    .build = "11014.102.100",
+                                    .edition = "Professional"}));
 }
 
 TEST_CASE("os-version: only the [Version] section counts; minor version not repeated") {

@@ -7,11 +7,39 @@
 // portable tests (tests/usb) and the fake SetupAPI of the Wine tests (tests/win/usb).
 #pragma once
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "shouwei/collectors/usb/windows_pnp.hpp"
 
 namespace shouwei::usb_test {
+
+// The compatible ids Windows generates from a USB class triple ("Standard USB Identifiers"):
+// USB\Class_cc&SubClass_ss&Prot_pp, USB\Class_cc&SubClass_ss, USB\Class_cc.
+inline std::vector<std::string> usb_class_ids(const std::string& cls, const std::string& subclass,
+                                              const std::string& protocol) {
+  const std::string base = "USB\\Class_" + cls;
+  return {base + "&SubClass_" + subclass + "&Prot_" + protocol, base + "&SubClass_" + subclass,
+          base};
+}
+
+// A USB device node plugged into port `port` of the root hub `hub` (Hub_#0001), with the
+// properties Device Manager shows for every such node.
+inline collectors::usb::PnpDeviceRecord hub_port_device(std::string instance_id,
+                                                        const std::string& hub, int port,
+                                                        std::string manufacturer,
+                                                        std::string bus_description,
+                                                        std::string service) {
+  collectors::usb::PnpDeviceRecord node;
+  node.instance_id = std::move(instance_id);
+  node.parent_id = hub;
+  node.manufacturer = std::move(manufacturer);
+  node.bus_reported_description = std::move(bus_description);
+  node.location_info = "Port_#000" + std::to_string(port) + ".Hub_#0001";
+  node.service = std::move(service);
+  return node;
+}
 
 inline std::vector<collectors::usb::PnpDeviceRecord> office_pc_pnp_records() {
   using collectors::usb::PnpDeviceRecord;
@@ -27,16 +55,12 @@ inline std::vector<collectors::usb::PnpDeviceRecord> office_pc_pnp_records() {
     r.push_back(root);
   }
   {
-    PnpDeviceRecord stick;
-    stick.instance_id = "USB\\VID_0781&PID_5567\\4C530001230322115032";
-    stick.parent_id = hub;
-    stick.manufacturer = "Compatible USB storage device";  // from usbstor.inf, not the device
-    stick.bus_reported_description = " Cruzer Blade";
+    // The manufacturer comes from usbstor.inf, not from the device.
+    PnpDeviceRecord stick =
+        hub_port_device("USB\\VID_0781&PID_5567\\4C530001230322115032", hub, 2,
+                        "Compatible USB storage device", " Cruzer Blade", "USBSTOR");
     stick.device_description = "USB Mass Storage Device";
-    stick.location_info = "Port_#0002.Hub_#0001";
-    stick.service = "USBSTOR";
-    stick.compatible_ids = {"USB\\Class_08&SubClass_06&Prot_50", "USB\\Class_08&SubClass_06",
-                            "USB\\Class_08"};
+    stick.compatible_ids = usb_class_ids("08", "06", "50");
     r.push_back(stick);
   }
   {
@@ -56,13 +80,9 @@ inline std::vector<collectors::usb::PnpDeviceRecord> office_pc_pnp_records() {
     r.push_back(disk);
   }
   {
-    PnpDeviceRecord receiver;
-    receiver.instance_id = "USB\\VID_046D&PID_C52B\\5&1B4B2C6C&0&3";
-    receiver.parent_id = hub;
-    receiver.manufacturer = "(Standard USB Host Controller)";
-    receiver.bus_reported_description = "USB Receiver";
-    receiver.location_info = "Port_#0003.Hub_#0001";
-    receiver.service = "usbccgp";
+    PnpDeviceRecord receiver =
+        hub_port_device("USB\\VID_046D&PID_C52B\\5&1B4B2C6C&0&3", hub, 3,
+                        "(Standard USB Host Controller)", "USB Receiver", "usbccgp");
     receiver.compatible_ids = {"USB\\DevClass_00&SubClass_00&Prot_00", "USB\\DevClass_00",
                                "USB\\COMPOSITE"};
     r.push_back(receiver);
@@ -73,21 +93,15 @@ inline std::vector<collectors::usb::PnpDeviceRecord> office_pc_pnp_records() {
       iface.parent_id = receiver.instance_id;
       iface.service = "HidUsb";
       iface.bus_reported_description = "USB Receiver";
-      iface.compatible_ids = {"USB\\Class_03&SubClass_01&Prot_0" + std::to_string(mi + 1),
-                              "USB\\Class_03&SubClass_01", "USB\\Class_03"};
+      iface.compatible_ids = usb_class_ids("03", "01", "0" + std::to_string(mi + 1));
       r.push_back(iface);
     }
   }
   {
-    PnpDeviceRecord keyboard;
-    keyboard.instance_id = "USB\\VID_413C&PID_2113\\5&1B4B2C6C&0&4";
-    keyboard.parent_id = hub;
-    keyboard.manufacturer = "(Standard system devices)";
-    keyboard.bus_reported_description = "Dell KB216 Wired Keyboard";
-    keyboard.location_info = "Port_#0004.Hub_#0001";
-    keyboard.service = "HidUsb";
-    keyboard.compatible_ids = {"USB\\Class_03&SubClass_01&Prot_01", "USB\\Class_03&SubClass_01",
-                               "USB\\Class_03"};
+    PnpDeviceRecord keyboard =
+        hub_port_device("USB\\VID_413C&PID_2113\\5&1B4B2C6C&0&4", hub, 4,
+                        "(Standard system devices)", "Dell KB216 Wired Keyboard", "HidUsb");
+    keyboard.compatible_ids = usb_class_ids("03", "01", "01");
     keyboard.problem_code = collectors::usb::kProblemDisabled;
     r.push_back(keyboard);
   }

@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <toml++/toml.h>
 
+#include "../under_wine.hpp"
 #include "shouwei/collectors/antivirus/antivirus_collector.hpp"
 #include "shouwei/collectors/compliance/compliance.hpp"
 #include "shouwei/common/encoding.hpp"
@@ -22,13 +23,9 @@ namespace av = shouwei::collectors::antivirus;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using shouwei::Errc;
+using shouwei::win_test::under_wine;
 
 namespace {
-
-bool under_wine() {
-  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-  return ntdll && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
-}
 
 // An HKLM key (64-bit view) created for the test and deleted with its tree afterwards.
 class HklmKey {

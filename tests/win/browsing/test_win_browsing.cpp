@@ -64,17 +64,7 @@ TEST_CASE("copier: Firefox's newest visits, only in the open WAL, are in the cop
   TempDir root, temp;
   const std::string rel = "/Users/alice/AppData/Roaming/Mozilla/Firefox/Profiles/ab12.default";
   const fs::path dir = root.path() / rel.substr(1);
-  browsing_test::add_visits(dir / "places.sqlite", "firefox",
-                            {{1, 1700000000000000, "http://first.example/"}});
-  auto live = shouwei::sqlite::Database::open(dir / "places.sqlite",
-                                              {.create = false, .read_only = false, .wal = true});
-  REQUIRE(live.ok());
-  REQUIRE(live->exec("PRAGMA wal_autocheckpoint=0").ok());
-  REQUIRE(live->exec("INSERT INTO moz_places (id, url) VALUES (100, 'http://in-wal.example/');"
-                     "INSERT INTO moz_historyvisits (id, place_id, visit_date) VALUES (2, 100, "
-                     "1700000001000000)")
-              .ok());
-  REQUIRE(fs::file_size(dir / "places.sqlite-wal") > 0);
+  auto live = browsing_test::live_firefox_places(dir / "places.sqlite");  // see copy_check.hpp
 
   auto copier = make_platform_history_copier(temp.path());
   auto copy = copier->copy(shouwei::RootFs(root.path()), profile_at(rel, BrowserEngine::firefox));

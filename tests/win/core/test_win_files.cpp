@@ -15,6 +15,7 @@
 
 #include <doctest/doctest.h>
 
+#include "../under_wine.hpp"
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/os/files.hpp"
 #include "shouwei/os/mapped_file.hpp"
@@ -35,11 +36,9 @@ struct DaclFacts {
 };
 
 // Wine keeps no Windows ACLs on files: it derives a DACL from the Unix mode bits, owned by the
-// Wine user. On Wine the tests check the descriptor handed to CreateFileW instead of the one
-// read back, and the read-back only on real Windows.
-bool on_wine() {
-  return ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
-}
+// Wine user. On Wine (under_wine) the tests check the descriptor handed to CreateFileW instead
+// of the one read back, and the read-back only on real Windows.
+using win_test::under_wine;
 
 DaclFacts facts_of(PSECURITY_DESCRIPTOR sd) {
   BOOL present = FALSE;
@@ -102,7 +101,7 @@ TEST_CASE("an owner-only file's DACL grants SYSTEM and Administrators only, not 
   CHECK(given.allow_entries == 2);
   CHECK(given.system_entries == 1);
   CHECK(given.admin_entries == 1);
-  if (on_wine()) return;
+  if (under_wine()) return;
   const DaclFacts dacl = read_dacl(key);
   CHECK(dacl.is_protected);
   CHECK(dacl.allow_entries == 2);
@@ -151,7 +150,7 @@ TEST_CASE("a descriptor letting Users read is foreign; SYSTEM, Administrators, t
 }
 
 TEST_CASE("require_owner_only refuses a key that Users can read, naming them and the fix") {
-  if (on_wine()) return;  // Wine keeps no file ACLs (see on_wine)
+  if (under_wine()) return;  // Wine keeps no file ACLs (see under_wine above)
   test::TempDir dir;
   const fs::path key = dir / "device.key";
   write_with_sddl(key, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FR;;;BU)");
@@ -171,7 +170,7 @@ TEST_CASE("ensure_private_dir creates a protected directory; a file in the way i
   const fs::path state = dir / "ProgramData" / "Shouwei" / "state";
   REQUIRE(os::ensure_private_dir(state).ok());
   CHECK(fs::is_directory(state));
-  if (!on_wine()) {
+  if (!under_wine()) {
     const DaclFacts dacl = read_dacl(state);
     CHECK(dacl.is_protected);
     CHECK(dacl.system_entries == 1);

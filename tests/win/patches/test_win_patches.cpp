@@ -8,19 +8,16 @@
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
 
+#include "../under_wine.hpp"
 #include "shouwei/collectors/compliance/compliance.hpp"
 #include "shouwei/collectors/patches/windows_patches.hpp"
 #include "shouwei/platform/win/windows_update_source.hpp"
 
 namespace json = boost::json;
 using shouwei::Errc;
+using shouwei::win_test::under_wine;
 
 namespace {
-
-bool under_wine() {
-  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-  return ntdll && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
-}
 
 constexpr const wchar_t* kRebootRequired =
     L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired";
