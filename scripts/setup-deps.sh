@@ -55,6 +55,8 @@ if ((want_windows)); then
   # generated with tclsh) from Debian's sources.
   packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev wine64)
   packages+=(dpkg-dev perl make autoconf automake libtool tcl)
+  # The agent's MSI (packaging/win/build-msi.sh) and its test under Wine (tests/win/core).
+  packages+=(wixl msitools)
 fi
 if [[ -n "${SHOUWEI_EXTRA_PACKAGES:-}" ]]; then
   read -r -a extra <<<"${SHOUWEI_EXTRA_PACKAGES}"

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "shouwei/agent/service.hpp"
 #include "shouwei/platform/win/windows_service.hpp"
 #endif
 
@@ -79,7 +80,8 @@ int main(int argc, char** argv) {
       return removed ? kExitOk : failed(removed.error());
     }
     options.log_destination = LogDestination::system_journal;
-    auto ran = win_service::run_as_service([&] { return agent::command_run(options, false); });
+    auto ran = win_service::run_as_service([&] { return agent::command_run(options, false); },
+                                           [] { agent::request_stop(); });
     return ran ? *ran : failed(ran.error());
   }
 #endif

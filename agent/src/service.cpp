@@ -1,7 +1,9 @@
 #include "shouwei/agent/service.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <random>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -20,6 +22,44 @@ namespace shouwei::agent {
 
 namespace {
 constexpr std::string_view kEnrolledMeta = "enrolled_server";
+
+// Where request_stop() finds the loop: the io_context of the run_forever() in progress, or a
+// stop asked for before one started.
+std::mutex g_stop_mutex;
+boost::asio::io_context* g_running_loop = nullptr;
+bool g_stop_pending = false;
+
+void post_stop(boost::asio::io_context& io) {
+  boost::asio::post(io, [&io] {
+    spdlog::info("stop requested, stopping");
+    io.stop();
+  });
+}
+
+// Makes `io` the loop request_stop() stops, for its lifetime.
+class StopTarget {
+ public:
+  explicit StopTarget(boost::asio::io_context& io) {
+    std::lock_guard lock(g_stop_mutex);
+    g_running_loop = &io;
+    if (std::exchange(g_stop_pending, false)) post_stop(io);
+  }
+  StopTarget(const StopTarget&) = delete;
+  StopTarget& operator=(const StopTarget&) = delete;
+  ~StopTarget() {
+    std::lock_guard lock(g_stop_mutex);
+    g_running_loop = nullptr;
+  }
+};
+}  // namespace
+
+void request_stop() {
+  std::lock_guard lock(g_stop_mutex);
+  if (g_running_loop != nullptr) {
+    post_stop(*g_running_loop);
+  } else {
+    g_stop_pending = true;
+  }
 }
 
 Result<std::unique_ptr<AgentService>> AgentService::create(Runtime& runtime) {
@@ -249,6 +289,7 @@ int AgentService::run_forever() {
     spdlog::info("signal {} received, stopping", signo);
     io.stop();
   });
+  const StopTarget stop_target(io);
   // The media gate decides on its own thread (uploads block this one); a decision asks for a
   // snapshot and upload right away. Declared after io, so it is stopped before io goes away;
   // subscribed to the policy before the listeners are notified.

@@ -30,7 +30,12 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 # wixl resolves File/@Source and Binary/@SourceFile against the working directory.
 cp "$here/shouwei-agent.wxs" "$here/config.js" "$stage/"
-cp "$agent" "$stage/shouwei-agent.exe"
+# The debug information (most of a RelWithDebInfo build's 200 MB) stays out of the package.
+if [[ "$(head -c 2 "$agent")" == MZ ]] && command -v x86_64-w64-mingw32-strip >/dev/null; then
+  x86_64-w64-mingw32-strip --strip-debug -o "$stage/shouwei-agent.exe" "$agent"
+else
+  cp "$agent" "$stage/shouwei-agent.exe"
+fi
 (cd "$stage" && wixl -a x64 -D Version="$version" -o agent.msi shouwei-agent.wxs)
 # wixl has already listed MajorUpgrade's properties in SecureCustomProperties: extend it.
 public="SERVER_URL;ENROLL_SECRET;ZONE;CA;POLICY_KEY;MEDIA_KEY"

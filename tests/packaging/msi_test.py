@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The agent's MSI as packaging/win/build-msi.sh builds it with wixl, read back with msitools
 (msiinfo): no Windows, no Wine. The agent executable is a stand-in file here (the MSI's tables
-do not depend on its contents); installing under Wine needs the cross-built agent (see
-packaging/win and the report of issue [packaging]).
+do not depend on its contents); msi_wine_test.py installs the MSI of the cross-built agent
+under Wine (a test of the Windows build, tests/win/core).
 
 - the service: ShouweiAgent, own process, automatic start, LocalSystem, "service" argument;
   started at install, stopped at install and uninstall, removed at uninstall;
@@ -59,7 +59,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="shouwei-msi-") as d:
         agent = os.path.join(d, "stand-in.exe")
         with open(agent, "wb") as f:
-            f.write(b"MZ" + bytes(510))
+            # Not a PE (no "MZ"): build-msi.sh packages it as is instead of stripping it.
+            f.write(b"stand-in" + bytes(504))
         msi, msi2 = os.path.join(d, "a.msi"), os.path.join(d, "b.msi")
         build(a.script, agent, "0.1.0", msi)
         build(a.script, agent, "0.1.1", msi2)

@@ -7,7 +7,6 @@
 // clang-format on
 
 #include <condition_variable>
-#include <csignal>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -41,6 +40,7 @@ class ScHandle {
 // of the SCM, so they reach it through this pointer, set before the dispatcher starts.
 struct ServiceState {
   std::function<int()> agent;
+  std::function<void()> stop;
   SERVICE_STATUS_HANDLE status_handle = nullptr;
   std::mutex mutex;
   std::condition_variable finished_cv;
@@ -51,7 +51,9 @@ struct ServiceState {
 };
 ServiceState* g_service = nullptr;
 
-void report_status(DWORD state, int exit_code, DWORD wait_hint_ms) {
+// REQUIRES: g_service->mutex held, so that a status is never reported after STOPPED by a
+// thread that checked `finished` before the agent returned.
+void report_status_locked(DWORD state, int exit_code, DWORD wait_hint_ms) {
   SERVICE_STATUS status{};
   status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
   status.dwCurrentState = state;
@@ -63,40 +65,42 @@ void report_status(DWORD state, int exit_code, DWORD wait_hint_ms) {
     status.dwServiceSpecificExitCode = static_cast<DWORD>(exit_code);
   }
   status.dwWaitHint = wait_hint_ms;
-  {
-    std::lock_guard lock(g_service->mutex);
-    const bool settled = state == SERVICE_RUNNING || state == SERVICE_STOPPED;
-    status.dwCheckPoint = settled ? 0 : ++g_service->checkpoint;
-  }
+  const bool settled = state == SERVICE_RUNNING || state == SERVICE_STOPPED;
+  status.dwCheckPoint = settled ? 0 : ++g_service->checkpoint;
   ::SetServiceStatus(g_service->status_handle, &status);
 }
 
-// Stands in for the agent's SIGTERM handler until its run loop installs one, so that a stop
-// arriving during start-up does not kill the process with the C runtime's default action
-// (the deadline below then ends it cleanly).
-void early_sigterm(int) {}
+void report_status(DWORD state, int exit_code, DWORD wait_hint_ms) {
+  std::lock_guard lock(g_service->mutex);
+  report_status_locked(state, exit_code, wait_hint_ms);
+}
+
+// Re-reported while the agent winds down, so the SCM sees progress (a checkpoint that does
+// not advance within the wait hint reads as a hung service).
+constexpr std::chrono::seconds kStopProgressEvery{1};
+constexpr DWORD kStopWaitHintMs = 3'000;
 
 void request_stop() {
   {
     std::lock_guard lock(g_service->mutex);
     if (g_service->stop_requested || g_service->finished) return;
     g_service->stop_requested = true;
+    report_status_locked(SERVICE_STOP_PENDING, kExitOk, kStopWaitHintMs);
   }
-  const auto deadline_ms = static_cast<DWORD>(std::chrono::milliseconds(kStopDeadline).count());
-  report_status(SERVICE_STOP_PENDING, kExitOk, deadline_ms);
-  // The agent's run loop stops its io_context on SIGTERM (see the header). Its handler is
-  // called directly: msvcrt's raise() from this SCM thread faults under Wine.
-  using Handler = void (*)(int);
-  const Handler handler = std::signal(SIGTERM, SIG_IGN);
-  std::signal(SIGTERM, handler);
-  if (handler != SIG_DFL && handler != SIG_IGN && handler != SIG_ERR) handler(SIGTERM);
+  // Posted onto the agent's run loop, which returns as it does on SIGTERM on Linux.
+  if (g_service->stop) g_service->stop();
   std::thread([] {
+    const auto give_up = std::chrono::steady_clock::now() + kStopDeadline;
     std::unique_lock lock(g_service->mutex);
-    if (g_service->finished_cv.wait_for(lock, kStopDeadline, [] { return g_service->finished; }))
-      return;
-    lock.unlock();
-    report_status(SERVICE_STOPPED, kExitFailure, 0);
-    ::ExitProcess(kExitFailure);
+    while (!g_service->finished_cv.wait_for(lock, kStopProgressEvery,
+                                            [] { return g_service->finished; })) {
+      if (std::chrono::steady_clock::now() >= give_up) {
+        // A blocked upload: every write the agent makes survives an abrupt exit.
+        report_status_locked(SERVICE_STOPPED, kExitFailure, 0);
+        ::ExitProcess(kExitFailure);
+      }
+      report_status_locked(SERVICE_STOP_PENDING, kExitOk, kStopWaitHintMs);
+    }
   }).detach();
 }
 
@@ -117,16 +121,15 @@ void WINAPI service_main(DWORD, wchar_t**) {
   g_service->status_handle =
       ::RegisterServiceCtrlHandlerExW(kServiceName, control_handler, nullptr);
   if (g_service->status_handle == nullptr) return;
-  std::signal(SIGTERM, early_sigterm);
   report_status(SERVICE_RUNNING, kExitOk, 0);
   const int code = g_service->agent();
   {
     std::lock_guard lock(g_service->mutex);
     g_service->finished = true;
     g_service->exit_code = code;
+    report_status_locked(SERVICE_STOPPED, code, 0);
   }
   g_service->finished_cv.notify_all();
-  report_status(SERVICE_STOPPED, code, 0);
 }
 
 std::wstring quoted(const std::filesystem::path& path) {
@@ -199,9 +202,10 @@ std::filesystem::path default_config_path() {
   return base / L"Shouwei" / L"agent.toml";
 }
 
-Result<int> run_as_service(std::function<int()> agent) {
+Result<int> run_as_service(std::function<int()> agent, std::function<void()> stop) {
   static ServiceState state;
   state.agent = std::move(agent);
+  state.stop = std::move(stop);
   g_service = &state;
   SERVICE_TABLE_ENTRYW table[] = {{const_cast<wchar_t*>(kServiceName), service_main},
                                   {nullptr, nullptr}};

@@ -1,6 +1,7 @@
 // The agent's cycle: (enroll if needed) -> snapshot -> outbox -> upload everything pending,
 // oldest first. `run --once` does one cycle; `run` repeats it every snapshot interval and
-// retries uploads with capped exponential backoff and jitter until stopped (SIGTERM/SIGINT).
+// retries uploads with capped exponential backoff and jitter until stopped (SIGTERM/SIGINT, or
+// request_stop() from a service manager's thread, e.g. the Windows service control handler).
 //
 // Policy: the service notifies policy_listeners() at start with the policy in force and after
 // each newly applied one. `run` polls the server for a newer policy at start and every
@@ -31,6 +32,13 @@ struct DrainReport {
   std::optional<std::string> last_error;  // why the drain stopped early
 };
 
+// Asks the running run_forever() to stop, from any thread: the stop is posted onto its
+// io_context, where SIGTERM's handler also runs, so both end the loop the same way (the cycle in
+// progress finishes; nothing is cut mid-write). A request made while no run_forever() runs is
+// kept, and the next run_forever() returns as soon as it starts (a stop during start-up).
+// Thread-safe; not async-signal-safe (signals go through the loop's own signal_set).
+void request_stop();
+
 class AgentService {
  public:
   // REQUIRES: runtime outlives the service.
@@ -45,7 +53,7 @@ class AgentService {
 
   // One cycle; exit code kExitPending when anything is left unsent.
   int run_once();
-  // Until SIGTERM/SIGINT. Returns the exit code.
+  // Until SIGTERM/SIGINT or request_stop(). Returns the exit code (kExitOk when stopped).
   int run_forever();
 
   // Delay before the next attempt after `failures` consecutive failures: 5 s doubling, capped at

@@ -2,12 +2,13 @@
 // starts; `service install` / `service uninstall` register and remove it (the MSI does the same
 // through its ServiceInstall table).
 //
-// Stopping: SERVICE_CONTROL_STOP and SERVICE_CONTROL_SHUTDOWN report STOP_PENDING and raise
-// SIGTERM in the process. The agent's run loop already stops its io_context on SIGTERM
-// (Boost.Asio's signal_set, which on Windows is fed by the C runtime's signal()), so the same
-// path stops it on Linux and on Windows. If the agent has not returned within kStopDeadline
-// (a blocked upload), the service reports STOPPED and exits: the SCM's own limit is 20-30 s and
-// every write the agent makes (state database, snapshot files) survives an abrupt exit.
+// Stopping: SERVICE_CONTROL_STOP and SERVICE_CONTROL_SHUTDOWN report STOP_PENDING (a 3 s wait
+// hint, the checkpoint advanced every second) and call the `stop` callback given to
+// run_as_service from the SCM's thread; the agent passes agent::request_stop(), which posts the
+// shutdown onto its run loop, the path SIGTERM takes on Linux. If the agent has not returned
+// within kStopDeadline (a blocked upload), the service reports STOPPED with exit code 1 and
+// exits: the SCM's own limit is 20-30 s and every write the agent makes (state database,
+// snapshot files) survives an abrupt exit.
 #pragma once
 
 #include <chrono>
@@ -28,8 +29,10 @@ std::filesystem::path default_config_path();
 
 // Connects to the SCM (StartServiceCtrlDispatcherW) and runs `agent` as the service's body,
 // reporting RUNNING before it and STOPPED with its exit code after it. Returns that exit code.
+// `stop` is called once, from another thread, when the SCM asks the service to stop; it must
+// make `agent` return (also when called before `agent` got going) and must not block.
 // Fails (Errc::unsupported) when the process was not started by the SCM, e.g. from a console.
-Result<int> run_as_service(std::function<int()> agent);
+Result<int> run_as_service(std::function<int()> agent, std::function<void()> stop);
 
 struct InstallOptions {
   std::filesystem::path executable;             // the agent (its own path by default)
