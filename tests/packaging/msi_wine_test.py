@@ -218,7 +218,9 @@ def start_prefix(d):
     subprocess.run([wine_bin, "wineboot", "--init"], env=env, timeout=240, **quiet)
     subprocess.run([wineserver(), "-w"], env=env, timeout=240, **quiet)
     open(os.path.join(A.prefix, ".shouwei-ready"), "w").close()  # wine-run.sh: initialised
-    subprocess.run([wineserver(), "-p"], env=env, timeout=60, check=True, **quiet)
+    # Persistent for 5 minutes without ordinary processes, far longer than any wait below, and
+    # not forever should this test be killed before its own `wineserver -k`.
+    subprocess.run([wineserver(), "-p300"], env=env, timeout=60, check=True, **quiet)
     log_path = os.path.join(d, "wine-services.log")
     with open(log_path, "w") as log:
         subprocess.run([wine_bin, "wineboot"], env=dict(env, WINEDEBUG=A.eventlog_debug), stdout=log,

@@ -146,6 +146,15 @@ TEST_CASE("install, start, stop through the agent's run loop, uninstall") {
 
     SERVICE_STATUS stop{};
     REQUIRE(::ControlService(service.h, SERVICE_CONTROL_STOP, &stop));
+    // The handler's answer: STOP_PENDING with a wait hint and no controls accepted (or already
+    // STOPPED, had the agent been that quick).
+    if (stop.dwCurrentState == SERVICE_STOP_PENDING) {
+      CHECK(stop.dwWaitHint > 0);
+      CHECK(stop.dwCheckPoint > 0);
+      CHECK(stop.dwControlsAccepted == 0);
+    } else {
+      CHECK(stop.dwCurrentState == SERVICE_STOPPED);
+    }
     // Well within the deadline: the agent's run loop returns on request_stop() with exit code 0;
     // the deadline path would report ERROR_SERVICE_SPECIFIC_ERROR with exit code 1.
     const auto stopped =
