@@ -15,6 +15,7 @@
 #include "shouwei/collectors/platform_ports.hpp"
 #include "shouwei/collectors/usb/usb_collector.hpp"
 #include "shouwei/collectors/usb/usb_event_store.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -79,7 +80,7 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   if (browsing_config.categories_file) {
     // A missing or damaged category database does not stop the agent: visits are still logged,
     // uncategorised, and the browsing section says why.
-    auto db = collectors::categories::CategoryDb::open(*browsing_config.categories_file);
+    auto db = collectors::categories::CategoryDb::open(path_from_utf8(*browsing_config.categories_file));
     if (db) {
       set->category_holder.store(std::make_shared<const collectors::categories::CategoryDb>(std::move(db).value()));
     } else {

@@ -5,6 +5,7 @@
 
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/common/logging.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 namespace shouwei::agent {
 namespace fs = std::filesystem;
@@ -16,7 +17,7 @@ constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 // Reports a key of the wrong type or value as "file: key 'k': problem".
 Failure bad_key(const fs::path& source, std::string_view key, std::string_view problem) {
   return fail(Errc::invalid_argument,
-              source.string() + ": key '" + std::string(key) + "': " + std::string(problem));
+              path_to_utf8(source) + ": key '" + std::string(key) + "': " + std::string(problem));
 }
 
 Result<std::optional<std::string>> get_string(const toml::table& t, std::string_view key,
@@ -28,7 +29,7 @@ Result<std::optional<std::string>> get_string(const toml::table& t, std::string_
 }
 
 fs::path relative_to(const fs::path& source, const std::string& value) {
-  fs::path p(value);
+  fs::path p = path_from_utf8(value);
   if (p.is_absolute() || p.empty()) return p;
   return source.parent_path() / p;
 }
@@ -39,10 +40,10 @@ Result<AgentConfig> parse_config(std::string_view text, const fs::path& source) 
   AgentConfig cfg;
   cfg.source = source;
   try {
-    cfg.document = toml::parse(text, source.string());
+    cfg.document = toml::parse(text, path_to_utf8(source));
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
-    msg << source.string() << ":" << e.source().begin.line << ":" << e.source().begin.column
+    msg << path_to_utf8(source) << ":" << e.source().begin.line << ":" << e.source().begin.column
         << ": invalid TOML: " << e.description();
     return fail(Errc::parse, msg.str());
   }

@@ -5,11 +5,13 @@
 
 #include "shouwei/agent/commands.hpp"
 #include "shouwei/common/exit_codes.hpp"
+#include "shouwei/common/utf8_path.hpp"
 #ifdef _WIN32
 #include <filesystem>
 #include <iostream>
 
 #include "shouwei/agent/service.hpp"
+#include "shouwei/platform/win/command_line.hpp"
 #include "shouwei/platform/win/windows_service.hpp"
 #endif
 
@@ -50,13 +52,19 @@ int main(int argc, char** argv) {
       service->add_subcommand("uninstall", "stop and remove the Windows service");
 #endif
 
+#ifdef _WIN32
+  // The runtime's argv is in the ANSI code page; parse the UTF-8 of the wide command line.
+  win::Utf8Argv utf8_argv(argc, argv);
+  argc = utf8_argv.argc();
+  argv = utf8_argv.argv();
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
-  if (!config_path.empty()) options.config = config_path;
-  options.root = root_path;
+  if (!config_path.empty()) options.config = path_from_utf8(config_path);
+  options.root = path_from_utf8(root_path);
 #ifdef _WIN32
   // %ProgramData%\Shouwei\agent.toml, when present, as /etc/shouwei/agent.toml on Linux.
   std::error_code ec;
@@ -70,7 +78,7 @@ int main(int argc, char** argv) {
     };
     if (service_install->parsed()) {
       win_service::InstallOptions install;
-      if (!config_path.empty()) install.config = config_path;
+      if (!config_path.empty()) install.config = path_from_utf8(config_path);
       install.start_now = start_now;
       auto installed = win_service::install_service(install);
       return installed ? kExitOk : failed(installed.error());

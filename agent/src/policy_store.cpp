@@ -1,4 +1,5 @@
 #include "shouwei/agent/policy_store.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 #include <algorithm>
 #include <array>
@@ -61,7 +62,7 @@ Result<std::optional<policy::Policy>> PolicyStore::current() {
   if (!envelope) return std::optional<policy::Policy>{};
   auto verified = policy::verify_policy_signature(*envelope, pinned_);
   if (!verified) {
-    return fail(Errc::corrupt, db_->path().string() + ": stored policy no longer verifies: " +
+    return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": stored policy no longer verifies: " +
                                    verified.error().message);
   }
   return std::optional<policy::Policy>(std::move(verified).value());
@@ -143,7 +144,7 @@ Result<std::vector<PolicyRejectionEvent>> PolicyStore::pending_rejections(std::s
     e.time = from_unix_seconds(query.get_int64(1));
     e.reason = query.get_text(2);
     if (!is_known_reason(e.reason)) {
-      return fail(Errc::corrupt, db_->path().string() + ": policy_rejections row " +
+      return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": policy_rejections row " +
                                      std::to_string(e.id) + " has an unknown reason");
     }
     if (!query.is_null(3)) e.offered_version = query.get_int64(3);
@@ -167,7 +168,7 @@ Result<std::int64_t> PolicyStore::dropped_count() {
   SHOUWEI_TRY(auto query, db_->prepare("SELECT dropped FROM policy_rejection_drops"));
   SHOUWEI_TRY(bool has_row, query.step());
   if (!has_row) {
-    return fail(Errc::corrupt, db_->path().string() + ": policy_rejection_drops is empty");
+    return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": policy_rejection_drops is empty");
   }
   return query.get_int64(0);
 }

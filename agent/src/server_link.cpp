@@ -9,6 +9,7 @@
 #include "shouwei/common/device_auth.hpp"
 #include "shouwei/common/encoding.hpp"
 #include "shouwei/common/policy.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 namespace shouwei::agent {
 
@@ -157,7 +158,7 @@ PolicyFetch ServerLink::fetch_policy(const PrivateKey& device_key, const std::op
 Result<std::string> ServerLink::download(const std::string& url, const std::filesystem::path& dest,
                                          std::uint64_t max_bytes) const {
   std::ofstream file(dest, std::ios::binary | std::ios::trunc);
-  if (!file) return fail(Errc::io, dest.string() + ": cannot create the download file");
+  if (!file) return fail(Errc::io, path_to_utf8(dest) + ": cannot create the download file");
   auto discard = [&dest] {
     std::error_code ec;
     std::filesystem::remove(dest, ec);
@@ -185,12 +186,12 @@ Result<std::string> ServerLink::download(const std::string& url, const std::file
   }
   if (!response) {
     discard();
-    if (response.error().code == Errc::io) return fail(Errc::io, dest.string() + ": write failed");
+    if (response.error().code == Errc::io) return fail(Errc::io, path_to_utf8(dest) + ": write failed");
     return fail(std::move(response).error());
   }
   if (!file) {
     discard();
-    return fail(Errc::io, dest.string() + ": write failed");
+    return fail(Errc::io, path_to_utf8(dest) + ": write failed");
   }
   if (response->status != 200) {
     discard();

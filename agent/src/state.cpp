@@ -3,6 +3,7 @@
 #include <array>
 
 #include "shouwei/os/files.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 namespace shouwei::agent {
 
@@ -25,7 +26,7 @@ Result<std::int64_t> AgentState::next_seq() {
   SHOUWEI_TRY(auto tx, sqlite::Transaction::begin(db_));
   SHOUWEI_TRY(auto update, db_.prepare("UPDATE sequence SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq"));
   SHOUWEI_TRY(bool row, update.step());
-  if (!row) return fail(Errc::corrupt, db_.path().string() + ": sequence row is missing");
+  if (!row) return fail(Errc::corrupt, path_to_utf8(db_.path()) + ": sequence row is missing");
   std::int64_t seq = update.get_int64(0);
   update.reset();
   SHOUWEI_TRY_VOID(tx.commit());
@@ -35,7 +36,7 @@ Result<std::int64_t> AgentState::next_seq() {
 Result<std::int64_t> AgentState::last_seq() {
   SHOUWEI_TRY(auto stmt, db_.prepare("SELECT last_seq FROM sequence WHERE id = 1"));
   SHOUWEI_TRY(bool row, stmt.step());
-  if (!row) return fail(Errc::corrupt, db_.path().string() + ": sequence row is missing");
+  if (!row) return fail(Errc::corrupt, path_to_utf8(db_.path()) + ": sequence row is missing");
   return stmt.get_int64(0);
 }
 

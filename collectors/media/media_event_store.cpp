@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "shouwei/common/canonical_json.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 namespace shouwei::collectors::media {
 namespace {
@@ -69,7 +70,7 @@ Result<std::vector<MediaEventStore::Stored>> MediaEventStore::pending(std::size_
     const std::int64_t id = query.get_int64(0);
     auto parsed = json::parse_strict(query.get_text(1), kMaxRowBytes);
     if (!parsed || !parsed->is_object()) {
-      return fail(Errc::corrupt, db_->path().string() + ": media_events row " + std::to_string(id) +
+      return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": media_events row " + std::to_string(id) +
                                      " is not a JSON object");
     }
     Stored s{id, std::move(parsed->as_object())};
@@ -93,7 +94,7 @@ Result<std::int64_t> MediaEventStore::dropped_count() {
   SHOUWEI_TRY(auto query, db_->prepare("SELECT dropped FROM media_event_drops"));
   SHOUWEI_TRY(const bool has_row, query.step());
   if (!has_row) {
-    return fail(Errc::corrupt, db_->path().string() + ": media_event_drops is empty");
+    return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": media_event_drops is empty");
   }
   return query.get_int64(0);
 }

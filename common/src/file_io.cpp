@@ -5,6 +5,8 @@
 #include <cstring>
 #include <memory>
 
+#include "shouwei/common/utf8_path.hpp"
+
 namespace shouwei {
 
 Errc errno_code() noexcept {
@@ -20,7 +22,7 @@ Errc errno_code() noexcept {
 }
 
 std::string errno_message(const std::filesystem::path& path, std::string_view action) {
-  std::string msg = path.string();
+  std::string msg = path_to_utf8(path);
   msg += ": ";
   msg += action;
   msg += ": ";
@@ -42,7 +44,7 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
   if (!file) return fail(errno_code(), errno_message(path, "cannot open"));
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    return fail(Errc::invalid_argument, path.string() + ": is a directory, expected a file");
+    return fail(Errc::invalid_argument, path_to_utf8(path) + ": is a directory, expected a file");
   }
   std::string data;
   char buf[64 * 1024];
@@ -51,7 +53,7 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
     if (n > 0) {
       if (data.size() + n > max_bytes) {
         return fail(Errc::limit_exceeded,
-                    path.string() + ": larger than the limit of " + std::to_string(max_bytes) + " bytes");
+                    path_to_utf8(path) + ": larger than the limit of " + std::to_string(max_bytes) + " bytes");
       }
       data.append(buf, n);
     }

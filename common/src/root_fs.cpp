@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "shouwei/common/utf8_path.hpp"
+
 namespace shouwei {
 namespace fs = std::filesystem;
 
@@ -21,7 +23,9 @@ fs::path RootFs::resolve(std::string_view system_path) const {
   // Walk the components of the in-system path, keeping the resolved in-system prefix, so that
   // ".." and symlinks are interpreted relative to the root, never the host.
   std::vector<std::string> pending;
-  for (const auto& part : fs::path(system_path).relative_path()) pending.push_back(part.string());
+  for (const auto& part : path_from_utf8(system_path).relative_path()) {
+    pending.push_back(path_to_utf8(part));
+  }
   std::reverse(pending.begin(), pending.end());
 
   std::vector<std::string> resolved;
@@ -35,8 +39,8 @@ fs::path RootFs::resolve(std::string_view system_path) const {
       continue;
     }
     fs::path host = root_;
-    for (const auto& r : resolved) host /= r;
-    host /= part;
+    for (const auto& r : resolved) host /= path_from_utf8(r);
+    host /= path_from_utf8(part);
     std::error_code ec;
     if (fs::is_symlink(fs::symlink_status(host, ec))) {
       // A link we cannot expand must not reach the OS either: opening it would let the kernel
@@ -46,7 +50,7 @@ fs::path RootFs::resolve(std::string_view system_path) const {
       auto target = fs::read_symlink(host, ec);
       if (ec) return {};
       std::vector<std::string> parts;
-      for (const auto& t : target.relative_path()) parts.push_back(t.string());
+      for (const auto& t : target.relative_path()) parts.push_back(path_to_utf8(t));
       if (target.is_absolute()) resolved.clear();
       for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
       continue;
@@ -54,14 +58,14 @@ fs::path RootFs::resolve(std::string_view system_path) const {
     resolved.push_back(std::move(part));
   }
   fs::path host = root_;
-  for (const auto& r : resolved) host /= r;
+  for (const auto& r : resolved) host /= path_from_utf8(r);
   return host;
 }
 
 Result<std::string> RootFs::read(std::string_view system_path, std::size_t max_bytes) const {
   fs::path host = resolve(system_path);
   if (host.empty()) {
-    return fail(Errc::not_found, (root_ / fs::path(system_path).relative_path()).string() +
+    return fail(Errc::not_found, path_to_utf8(root_ / path_from_utf8(system_path).relative_path()) +
                                      ": cannot resolve: too many levels of symbolic links");
   }
   return read_file(host, max_bytes);
@@ -79,7 +83,7 @@ std::vector<std::string> RootFs::list(std::string_view system_path) const {
   fs::path host = resolve(system_path);
   if (host.empty()) return names;
   for (fs::directory_iterator it(host, ec), end; !ec && it != end; it.increment(ec)) {
-    names.push_back(it->path().filename().string());
+    names.push_back(path_to_utf8(it->path().filename()));
   }
   std::sort(names.begin(), names.end());
   return names;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "shouwei/common/utf8_path.hpp"
+
 namespace shouwei::sqlite {
 
 namespace {
@@ -71,7 +73,7 @@ Result<bool> Statement::step() {
   if (bind_error_ != 0) {
     int rc = bind_error_;
     bind_error_ = 0;
-    return fail(map_code(rc), db_->path().string() + ": cannot bind parameter: " +
+    return fail(map_code(rc), path_to_utf8(db_->path()) + ": cannot bind parameter: " +
                                   sqlite3_errstr(rc) + " in: " + sqlite3_sql(stmt_.get()));
   }
   int rc = sqlite3_step(stmt_.get());
@@ -124,7 +126,7 @@ Database::~Database() = default;
 
 Error Database::make_error(std::string_view what) const {
   int rc = db_ ? sqlite3_extended_errcode(db_.get()) : SQLITE_ERROR;
-  std::string msg = path_.string();
+  std::string msg = path_to_utf8(path_);
   msg += ": ";
   msg += what;
   msg += ": ";
@@ -141,10 +143,10 @@ Result<Database> Database::open(const std::filesystem::path& path, OpenOptions o
     if (options.create) flags |= SQLITE_OPEN_CREATE;
   }
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.string().c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path_to_utf8(path).c_str(), &raw, flags, nullptr);
   Database db(path, raw);
   if (rc != SQLITE_OK) {
-    return fail(map_code(rc), path.string() + ": cannot open database: " +
+    return fail(map_code(rc), path_to_utf8(path) + ": cannot open database: " +
                                   (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   sqlite3_extended_result_codes(raw, 1);
@@ -153,7 +155,7 @@ Result<Database> Database::open(const std::filesystem::path& path, OpenOptions o
   // before anything could be written over it.
   if (auto r = db.exec("SELECT count(*) FROM sqlite_master"); !r) {
     return fail(r.error().code == Errc::internal ? Errc::corrupt : r.error().code,
-                path.string() + ": not a usable SQLite database (" + r.error().message + ")");
+                path_to_utf8(path) + ": not a usable SQLite database (" + r.error().message + ")");
   }
   if (!options.read_only && options.wal) {
     SHOUWEI_TRY_VOID(
@@ -167,7 +169,7 @@ Result<void> Database::exec(std::string_view sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_.get(), owned.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    std::string msg = path_.string() + ": " + (err ? err : sqlite3_errstr(rc));
+    std::string msg = path_to_utf8(path_) + ": " + (err ? err : sqlite3_errstr(rc));
     sqlite3_free(err);
     return fail(map_code(sqlite3_extended_errcode(db_.get())), std::move(msg));
   }
@@ -202,7 +204,7 @@ Result<void> Database::apply_migrations(std::string_view component,
                                         std::span<const std::string_view> steps) {
   SHOUWEI_TRY(int current, migration_version(component));
   if (current > static_cast<int>(steps.size())) {
-    return fail(Errc::unsupported, path_.string() + ": schema of '" + std::string(component) +
+    return fail(Errc::unsupported, path_to_utf8(path_) + ": schema of '" + std::string(component) +
                                        "' is version " + std::to_string(current) +
                                        ", newer than this program knows (" +
                                        std::to_string(steps.size()) + ")");

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "shouwei/collectors/browsing/profiles_ini.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace fs = std::filesystem;
@@ -80,7 +81,7 @@ class LocationScan {
         add_error("*", data_dir_, "cannot list: " + ec.message());
         break;
       }
-      names.push_back(it->path().filename().string());
+      names.push_back(path_to_utf8(it->path().filename()));
     }
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
@@ -110,7 +111,7 @@ class LocationScan {
                   "absolute profile path \"" + entry.path + "\" is not absolute");
         continue;
       }
-      std::string name = fs::path(dir).filename().string();
+      std::string name = path_to_utf8(path_from_utf8(dir).filename());
       if (root_.exists(join(dir, "places.sqlite"))) {
         add(name.empty() ? entry.path : name, dir);
       } else if (!root_.exists(dir)) {
@@ -140,7 +141,7 @@ std::vector<BrowserProfile> discover_profiles(const RootFs& root, std::span<cons
   std::set<std::string> seen;
   std::vector<BrowserProfile> unique;
   for (auto& p : found) {
-    std::string key = p.error ? p.directory + "\n" + *p.error : root.resolve(p.directory).string();
+    std::string key = p.error ? p.directory + "\n" + *p.error : path_to_utf8(root.resolve(p.directory));
     if (seen.insert(std::move(key)).second) unique.push_back(std::move(p));
   }
   return unique;

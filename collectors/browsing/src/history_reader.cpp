@@ -1,4 +1,5 @@
 #include "shouwei/collectors/browsing/history_reader.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -125,7 +126,7 @@ Result<HistoryRead> read_history(sqlite::Database& db, BrowserEngine engine,
   const EngineSql sql = sql_for(engine);
   SHOUWEI_TRY(bool valid, is_history_database(db, sql));
   if (!valid) {
-    return fail(Errc::parse, db.path().string() + ": not a " +
+    return fail(Errc::parse, path_to_utf8(db.path()) + ": not a " +
                                  (engine == BrowserEngine::chromium ? "Chromium" : "Firefox") +
                                  " history database (no " + sql.visits + " / " + sql.urls +
                                  " table)");

@@ -10,6 +10,7 @@
 #include "fingerprint.hpp"
 #include "shouwei/collectors/categories/host_names.hpp"
 #include "shouwei/common/encoding.hpp"
+#include "shouwei/common/utf8_path.hpp"
 
 namespace shouwei::collectors::categories {
 namespace fmt = format;
@@ -43,7 +44,7 @@ Result<CategoryDb> CategoryDb::open(const std::filesystem::path& path) {
   SHOUWEI_TRY(auto file, os::MappedFile::open(path, kMaxCategoryFileBytes));
   CategoryDb db;
   db.file_ = std::move(file);
-  SHOUWEI_TRY_VOID(db.parse(db.file_.bytes(), path.string()));
+  SHOUWEI_TRY_VOID(db.parse(db.file_.bytes(), path_to_utf8(path)));
   return db;
 }
 
