@@ -63,6 +63,23 @@ json::object render_interface(const NetworkInterface& nic) {
           {"up", nic.up ? json::value(*nic.up) : json::value(nullptr)}};
 }
 
+const char* join_name(DomainJoin join) {
+  switch (join) {
+    case DomainJoin::domain:
+      return "domain";
+    case DomainJoin::workgroup:
+      return "workgroup";
+    case DomainJoin::unjoined:
+      break;
+  }
+  return "unjoined";
+}
+
+json::value render_domain(const std::optional<DomainMembership>& domain) {
+  if (!domain) return nullptr;
+  return json::object{{"name", text_or_null(domain->name)}, {"type", join_name(domain->join)}};
+}
+
 // A list fact: null when unknown, else one rendered object per item.
 template <typename T, typename Render>
 json::value render_list(const std::optional<std::vector<T>>& items, Render render) {
@@ -86,6 +103,7 @@ json::object render_inventory(const InventoryFacts& facts, const InventoryConfig
           {"users", render_list(facts.users, render_user)},
           {"sessions", render_list(facts.sessions, render_session)},
           {"interfaces", render_list(facts.interfaces, render_interface)},
+          {"domain", render_domain(facts.domain)},
           {"asset_tag", text_or_null(config.asset_tag)},
           {"location", text_or_null(config.location)},
           {"warnings", std::move(warnings)}};

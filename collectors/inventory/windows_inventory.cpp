@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <string>
 
 namespace shouwei::collectors {
 namespace {
@@ -90,6 +91,25 @@ std::vector<LocalUser> windows_users(const std::vector<WindowsProfile>& profiles
     users.push_back(std::move(user));
   }
   return users;
+}
+
+std::optional<DomainMembership> windows_domain_membership(unsigned long join_status,
+                                                          std::optional<std::string> name,
+                                                          std::vector<std::string>& warnings) {
+  // NETSETUP_JOIN_STATUS (lmjoin.h).
+  constexpr unsigned long kUnjoined = 1, kWorkgroup = 2, kDomain = 3;
+  if (join_status == kUnjoined) return DomainMembership{std::nullopt, DomainJoin::unjoined};
+  if (join_status != kWorkgroup && join_status != kDomain) {
+    warnings.push_back("NetGetJoinInformation: join status " + std::to_string(join_status) +
+                       " is not known");
+    return std::nullopt;
+  }
+  if (!name || name->empty()) {
+    warnings.push_back("NetGetJoinInformation: joined but no domain or workgroup name");
+    return std::nullopt;
+  }
+  return DomainMembership{std::move(name),
+                          join_status == kDomain ? DomainJoin::domain : DomainJoin::workgroup};
 }
 
 std::optional<std::string> format_mac(const std::vector<std::uint8_t>& address) {

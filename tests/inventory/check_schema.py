@@ -36,6 +36,17 @@ def main():
             failures += 1
     assert "error" in sections["missing"], sections["missing"]
     assert sections["kylin"]["asset_tag"] == "SZ-0001"
+    # Linux has no single source of domain membership: unknown, never guessed.
+    assert sections["kylin"]["domain"] is None and sections["host"]["domain"] is None
+
+    # What the Windows inventory renders from NetGetJoinInformation.
+    for domain in ({"name": "GOV.LOCAL", "type": "domain"}, {"name": "WORKGROUP", "type": "workgroup"},
+                   {"name": None, "type": "unjoined"}):
+        s = copy.deepcopy(sections["kylin"])
+        s["domain"] = domain
+        for error in validator.iter_errors(s):
+            print(f"domain {domain}: {error.json_path}: {error.message}")
+            failures += 1
 
     # The schema must be able to fail: each of these breaks one rule.
     broken = []
@@ -43,7 +54,11 @@ def main():
                    lambda s: s["interfaces"][0].update(mac="00-E0-4C"),
                    lambda s: s.update(boot_time="2025-11-21 00:00:00"),
                    lambda s: s["os"].pop("edition"),
-                   lambda s: s.update(extra=1)):
+                   lambda s: s.update(extra=1),
+                   lambda s: s.pop("domain"),
+                   lambda s: s.update(domain={"name": None, "type": "domain"}),
+                   lambda s: s.update(domain={"name": "WORKGROUP", "type": "unjoined"}),
+                   lambda s: s.update(domain={"name": "GOV", "type": "realm"})):
         s = copy.deepcopy(sections["kylin"])
         mutate(s)
         broken.append(s)

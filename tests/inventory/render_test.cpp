@@ -34,6 +34,7 @@ InventoryFacts full_facts() {
                         std::vector<IpPrefix>{{"fe80::2e0:4cff:fe68:a1b", 64}}, true};
   NetworkInterface wg0{"wg0", std::nullopt, std::nullopt, std::nullopt, std::nullopt};
   f.interfaces = std::vector<NetworkInterface>{eth0, wg0};
+  f.domain = DomainMembership{"GOV.LOCAL", DomainJoin::domain};
   f.warnings = {"/etc/shells: cannot open: Permission denied"};
   return f;
 }
@@ -66,6 +67,7 @@ TEST_CASE("every fact lands in its field, in the documented layout") {
     "interfaces": [{"name": "eth0", "mac": "00:e0:4c:68:0a:1b", "ipv4": ["192.168.10.23/24"],
                     "ipv6": ["fe80::2e0:4cff:fe68:a1b/64"], "up": true},
                    {"name": "wg0", "mac": null, "ipv4": null, "ipv6": null, "up": null}],
+    "domain": {"name": "GOV.LOCAL", "type": "domain"},
     "asset_tag": "GZ-2024-00731", "location": "市政府大楼 3楼 301室",
     "warnings": ["/etc/shells: cannot open: Permission denied"]
   })j");
@@ -75,7 +77,7 @@ TEST_CASE("every fact lands in its field, in the documented layout") {
 TEST_CASE("facts that were not found are null, never empty strings or guesses") {
   const auto section = collect_with(InventoryFacts{});
   for (const auto* key : {"hostname", "kernel", "arch", "boot_time", "users", "sessions",
-                          "interfaces", "asset_tag", "location"}) {
+                          "interfaces", "domain", "asset_tag", "location"}) {
     CAPTURE(key);
     CHECK(section.at(key).is_null());
   }
@@ -98,6 +100,16 @@ TEST_CASE("known-empty lists stay empty lists, distinct from unknown") {
   CHECK(lo.at("ipv4").as_array().empty());
   CHECK(lo.at("ipv6").is_null());
   CHECK(lo.at("up") == false);
+}
+
+TEST_CASE("a workgroup and an unjoined PC are told apart; an unjoined PC has no name") {
+  InventoryFacts f;
+  f.domain = DomainMembership{"财务处", DomainJoin::workgroup};
+  CHECK(bjson::value(collect_with(f).at("domain")) ==
+        bjson::parse(R"j({"name": "财务处", "type": "workgroup"})j"));
+  f.domain = DomainMembership{std::nullopt, DomainJoin::unjoined};
+  CHECK(bjson::value(collect_with(f).at("domain")) ==
+        bjson::parse(R"j({"name": null, "type": "unjoined"})j"));
 }
 
 TEST_CASE("invalid UTF-8 from the system becomes U+FFFD so the section can be signed") {

@@ -98,3 +98,29 @@ TEST_CASE("MAC addresses: six bytes, lowercase, colon separated; none for other 
   CHECK(!format_mac({0, 0, 0, 0, 0, 0}));
   CHECK(!format_mac({1, 2, 3, 4, 5, 6, 7, 8}));
 }
+
+TEST_CASE("NetGetJoinInformation's join status and name become the domain fact") {
+  std::vector<std::string> warnings;
+  // NETSETUP_JOIN_STATUS: 3 NetSetupDomainName, 2 NetSetupWorkgroupName, 1 NetSetupUnjoined.
+  CHECK(windows_domain_membership(3, "GOV.LOCAL", warnings) ==
+        DomainMembership{"GOV.LOCAL", DomainJoin::domain});
+  CHECK(windows_domain_membership(2, "WORKGROUP", warnings) ==
+        DomainMembership{"WORKGROUP", DomainJoin::workgroup});
+  CHECK(windows_domain_membership(1, std::nullopt, warnings) ==
+        DomainMembership{std::nullopt, DomainJoin::unjoined});
+  // An unjoined PC may still hand back a name buffer; it names nothing.
+  CHECK(windows_domain_membership(1, "WORKGROUP", warnings) ==
+        DomainMembership{std::nullopt, DomainJoin::unjoined});
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("an unknown join status or a join without a name is not known, with a warning") {
+  std::vector<std::string> warnings;
+  CHECK(!windows_domain_membership(0, "WORKGROUP", warnings));  // NetSetupUnknownStatus
+  CHECK(!windows_domain_membership(7, "WORKGROUP", warnings));
+  CHECK(!windows_domain_membership(3, std::nullopt, warnings));
+  CHECK(!windows_domain_membership(2, "", warnings));
+  REQUIRE(warnings.size() == 4);
+  CHECK(warnings[0] == "NetGetJoinInformation: join status 0 is not known");
+  CHECK(warnings[2] == "NetGetJoinInformation: joined but no domain or workgroup name");
+}

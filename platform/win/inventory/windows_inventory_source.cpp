@@ -231,6 +231,22 @@ std::optional<std::vector<NetworkInterface>> read_interfaces(std::vector<std::st
   return out;
 }
 
+std::optional<DomainMembership> read_domain(std::vector<std::string>& warnings) {
+  wchar_t* name = nullptr;
+  NETSETUP_JOIN_STATUS status = NetSetupUnknownStatus;
+  const NET_API_STATUS rc = ::NetGetJoinInformation(nullptr, &name, &status);
+  if (rc != NERR_Success) {
+    warnings.push_back(win::win32_message(rc, "NetGetJoinInformation"));
+    return std::nullopt;
+  }
+  std::optional<std::string> text;
+  if (name != nullptr) {
+    if (*name != L'\0') text = win::to_utf8_lossy(name);
+    ::NetApiBufferFree(name);
+  }
+  return windows_domain_membership(static_cast<unsigned long>(status), std::move(text), warnings);
+}
+
 class WindowsInventorySource final : public InventorySource {
  public:
   Result<InventoryFacts> read() override {
@@ -244,6 +260,7 @@ class WindowsInventorySource final : public InventorySource {
     facts.users = read_users(w);
     facts.sessions = read_sessions(w);
     facts.interfaces = read_interfaces(w);
+    facts.domain = read_domain(w);
     return facts;
   }
 };

@@ -6,6 +6,7 @@
 #include <winsock2.h>
 #include <windows.h>
 #include <iphlpapi.h>
+#include <lm.h>
 // clang-format on
 
 #include <algorithm>
@@ -119,4 +120,22 @@ TEST_CASE("the host name and the adapters are the ones Windows reports") {
   }
   CHECK(loopback);
   REQUIRE(facts->sessions.has_value());  // Wine answers WTSEnumerateSessionsW
+}
+
+TEST_CASE("the workgroup Wine reports through NetGetJoinInformation is the domain fact") {
+  wchar_t* name = nullptr;
+  NETSETUP_JOIN_STATUS status = NetSetupUnknownStatus;
+  REQUIRE(::NetGetJoinInformation(nullptr, &name, &status) == NERR_Success);
+  REQUIRE(name != nullptr);
+  std::string expected;
+  for (const wchar_t* c = name; *c != L'\0'; ++c) expected += static_cast<char>(*c);  // ASCII
+  ::NetApiBufferFree(name);
+  REQUIRE(status == NetSetupWorkgroupName);  // what Wine answers: a PC in a workgroup
+
+  auto facts = make_inventory_source(RootFs("/"))->read();
+  REQUIRE(facts.ok());
+  REQUIRE(facts->domain.has_value());
+  CHECK(facts->domain->join == DomainJoin::workgroup);
+  CHECK(facts->domain->name == expected);
+  CHECK(expected == "Workgroup");  // Wine's answer
 }

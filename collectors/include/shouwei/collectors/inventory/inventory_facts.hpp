@@ -60,6 +60,17 @@ struct NetworkInterface {
   std::optional<bool> up;  // administratively up (IFF_UP)
 };
 
+// The Windows domain or workgroup a PC belongs to (NetGetJoinInformation). Linux has no single
+// source for this (realmd, sssd and winbind each keep their own), so it stays unknown there.
+enum class DomainJoin { domain, workgroup, unjoined };
+
+struct DomainMembership {
+  std::optional<std::string> name;  // "GOV.LOCAL", "WORKGROUP"; nullopt when unjoined
+  DomainJoin join = DomainJoin::unjoined;
+
+  friend bool operator==(const DomainMembership&, const DomainMembership&) = default;
+};
+
 // Everything one read of an InventorySource found. A fact that has no source on this system (a
 // missing file) is nullopt; a fact whose source exists but is unreadable or damaged is nullopt
 // too, and the problem is described in `warnings`, so one bad file never hides the others.
@@ -72,6 +83,7 @@ struct InventoryFacts {
   std::optional<std::vector<LocalUser>> users;
   std::optional<std::vector<LoginSession>> sessions;
   std::optional<std::vector<NetworkInterface>> interfaces;
+  std::optional<DomainMembership> domain;
   // One line each, naming the file and the problem ("/run/utmp: 17 trailing bytes ...").
   std::vector<std::string> warnings;
 };

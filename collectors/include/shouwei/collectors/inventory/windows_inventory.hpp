@@ -50,6 +50,13 @@ struct WindowsProfile {
 std::vector<LocalUser> windows_users(const std::vector<WindowsProfile>& profiles,
                                      std::vector<std::string>& warnings);
 
+// NetGetJoinInformation's answer: the NETSETUP_JOIN_STATUS value (0 unknown, 1 unjoined,
+// 2 workgroup, 3 domain) and the name it returned. Unjoined has no name; an unknown status or
+// a workgroup/domain without a name is not known (nullopt), with a warning.
+std::optional<DomainMembership> windows_domain_membership(unsigned long join_status,
+                                                          std::optional<std::string> name,
+                                                          std::vector<std::string>& warnings);
+
 // "02:fc:00:00:00:01" for a 6-byte hardware address; nullopt for other lengths or all zeros.
 std::optional<std::string> format_mac(const std::vector<std::uint8_t>& address);
 
