@@ -55,6 +55,9 @@ if ((want_windows)); then
   # generated with tclsh) from Debian's sources.
   packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev wine64)
   packages+=(dpkg-dev perl make autoconf automake libtool tcl)
+  # tests/win/e2e asks the Linux server over HTTPS (curl) and validates the Windows snapshot
+  # against the JSON schemas (python3-jsonschema).
+  packages+=(curl python3 python3-jsonschema)
   # The agent's MSI (packaging/win/build-msi.sh) and its test under Wine (tests/win/core).
   packages+=(wixl msitools)
 fi

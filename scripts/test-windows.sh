@@ -34,7 +34,7 @@ export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 mkdir -p "$CCACHE_DIR"
 
 # The Linux server and shouweictl the end-to-end test talks to and verifies with.
-if [[ ! -x "$linux_build_dir/server/shouwei-server" || ! -x "$linux_build_dir/tools/shouweictl" ]]; then
+if [[ ! -x "$linux_build_dir/server/shouwei-server" || ! -x "$linux_build_dir/tools/shouweictl/shouweictl" ]]; then
   if [[ ! -f "$linux_build_dir/CMakeCache.txt" ]]; then
     cmake -S . -B "$linux_build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
   fi
