@@ -31,7 +31,10 @@ fs::path agent_exe() {
 }
 
 struct Scm {
-  Scm() : scm(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT)) { REQUIRE(scm != nullptr); }
+  explicit Scm(DWORD access = SC_MANAGER_CONNECT)
+      : scm(::OpenSCManagerW(nullptr, nullptr, access)) {
+    REQUIRE(scm != nullptr);
+  }
   ~Scm() { ::CloseServiceHandle(scm); }
   SC_HANDLE scm;
 };
@@ -75,6 +78,35 @@ std::vector<BYTE> config2(SC_HANDLE service, DWORD level) {
   return buffer;
 }
 
+// Waits, bounded, until no service is starting or stopping. Wine hands a starting service its
+// control pipe by a shared counter, so a process calling StartServiceCtrlDispatcherW while
+// another service starts (the prefix's own services, just after its wineserver started)
+// connects to that service's pipe: the console check below must not run then.
+void wait_for_quiet_scm() {
+  Scm scm(SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int quiet_polls = 0;
+  while (quiet_polls < 3 && std::chrono::steady_clock::now() < give_up) {
+    DWORD needed = 0, count = 0, resume = 0;
+    ::EnumServicesStatusExW(scm.scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL,
+                            nullptr, 0, &needed, &count, &resume, nullptr);
+    std::vector<BYTE> buffer(needed + 4096);
+    resume = 0;
+    REQUIRE(::EnumServicesStatusExW(scm.scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_STATE_ALL,
+                                    buffer.data(), static_cast<DWORD>(buffer.size()), &needed,
+                                    &count, &resume, nullptr));
+    const auto* services = reinterpret_cast<const ENUM_SERVICE_STATUS_PROCESSW*>(buffer.data());
+    bool pending = false;
+    for (DWORD i = 0; i < count; ++i) {
+      const DWORD state = services[i].ServiceStatusProcess.dwCurrentState;
+      pending = pending || state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING;
+    }
+    quiet_polls = pending ? 0 : quiet_polls + 1;
+    ::Sleep(200);
+  }
+  REQUIRE(quiet_polls == 3);
+}
+
 // Removes a service a failed earlier run may have left in this Wine prefix.
 void remove_leftover() {
   auto removed = ws::uninstall_service();
@@ -84,6 +116,7 @@ void remove_leftover() {
 }  // namespace
 
 TEST_CASE("a console process is told it was not started by the service control manager") {
+  wait_for_quiet_scm();
   auto ran = ws::run_as_service([] { return 0; }, [] {});
   REQUIRE_FALSE(ran);
   CHECK(ran.error().code == Errc::unsupported);
