@@ -16,6 +16,23 @@ namespace {
 constexpr std::size_t kEncodeChunk = 3u * 1024u * 1024u;
 constexpr std::size_t kDecodeChunk = 4u * 1024u * 1024u;
 
+// SHA-256 fetched from the default provider once per process. Passing EVP_sha256() instead
+// makes OpenSSL 3 fetch the implementation again on every digest, under the method store's
+// global lock (measurable on the server, which hashes every snapshot). Never freed: it lives
+// as long as the process, like the provider it comes from.
+const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (fetched == nullptr) {
+      // Only an OpenSSL installation without SHA-256 gets here; nothing sensible can continue.
+      std::fputs("shouwei: OpenSSL SHA-256 unavailable\n", stderr);
+      std::abort();
+    }
+    return fetched;
+  }();
+  return md;
+}
+
 bool is_standard_base64_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
          c == '/';
@@ -121,8 +138,7 @@ Result<std::string> hex_decode(std::string_view text) {
 std::string sha256(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
-    // Only an OpenSSL installation without SHA-256 gets here; nothing sensible can continue.
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &len, sha256_md(), nullptr) != 1) {
     std::fputs("shouwei: OpenSSL SHA-256 unavailable\n", stderr);
     std::abort();
   }
@@ -134,13 +150,16 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), sha256_md(), nullptr) != 1) {
     std::fputs("shouwei: OpenSSL SHA-256 unavailable\n", stderr);
     std::abort();
   }
 }
 
-Sha256Stream::~Sha256Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+Sha256Stream::~Sha256Stream() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+}
 
 void Sha256Stream::update(std::string_view bytes) {
   if (ctx_ == nullptr) return;

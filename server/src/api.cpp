@@ -22,6 +22,8 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr std::string_view kSnapshotsPostRoute = "snapshots_post";
+
 ApiResponse json_response(int status, const json::value& value) {
   return ApiResponse{status, "application/json", json::serialize(value), {}};
 }
@@ -112,9 +114,49 @@ ApiResponse Api::handle(const ApiRequest& request) {
     spdlog::error("{} {}: {}", request.method, route_label, e.what());
     response = error_response(500, "internal error");
   }
-  metrics_.add("shouwei_http_requests_total", "HTTP requests by route and status code.",
-               {{"route", route_label}, {"code", std::to_string(response.status)}});
+  count_request(route_label, response.status);
   return response;
+}
+
+void Api::count_request(std::string_view route_label, int status) {
+  metrics_.add("shouwei_http_requests_total", "HTTP requests by route and status code.",
+               {{"route", std::string(route_label)}, {"code", std::to_string(status)}});
+}
+
+void Api::handle_async(ApiRequest request, Done done) {
+  // Only the exact upload target goes asynchronous; any variant of it is routed by handle(),
+  // which answers it the same way.
+  if (request.method != "POST" || request.target != "/api/v1/snapshots") {
+    return done(handle(request));
+  }
+  auto answer = [this](const Done& reply, ApiResponse response) {
+    count_request(kSnapshotsPostRoute, response.status);
+    reply(std::move(response));
+  };
+  std::variant<ApiResponse, NewSnapshot> checked;
+  try {
+    std::string body = std::move(request.body);
+    checked = verified_snapshot(request, std::move(body));
+  } catch (const std::exception& e) {
+    spdlog::error("POST {}: {}", kSnapshotsPostRoute, e.what());
+    return answer(done, error_response(500, "internal error"));
+  }
+  if (auto* refusal = std::get_if<ApiResponse>(&checked)) return answer(done, std::move(*refusal));
+  NewSnapshot& snap = std::get<NewSnapshot>(checked);
+  std::string device_id = snap.device_id;
+  const std::int64_t seq = snap.seq;
+  auto on_stored = [this, answer, done = std::move(done), device_id = std::move(device_id),
+                    seq](Result<IngestResult> stored) {
+    ApiResponse response;
+    try {
+      response = stored_snapshot_response(device_id, seq, std::move(stored));
+    } catch (const std::exception& e) {
+      spdlog::error("POST {}: {}", kSnapshotsPostRoute, e.what());
+      response = error_response(500, "internal error");
+    }
+    answer(done, std::move(response));
+  };
+  store_.store_snapshot_async(std::move(snap), std::move(on_stored));
 }
 
 std::optional<ApiResponse> Api::authorize(const ApiRequest& request, Role needed, Caller& caller) {
@@ -168,7 +210,7 @@ ApiResponse Api::route(const ApiRequest& request, std::string& route_label) {
     return m == "POST" ? enroll(request) : method_not_allowed();
   }
   if (area == "snapshots" && n == 3) {
-    route_label = "snapshots_post";
+    route_label = kSnapshotsPostRoute;
     return m == "POST" ? ingest_snapshot(request) : method_not_allowed();
   }
   // Device-authenticated (its own headers), and public content-addressed downloads.

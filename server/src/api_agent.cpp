@@ -76,6 +76,12 @@ ApiResponse Api::reject_snapshot(int status, std::string_view reason, std::strin
   return error_response(status, message);
 }
 
+namespace {
+// Parsed keys kept at most; beyond it the cache starts over (a fleet larger than this costs a
+// PEM parse per upload of the devices that fell out, not unbounded memory).
+constexpr std::size_t kMaxCachedKeys = 100000;
+}  // namespace
+
 Result<PublicKey> Api::device_key(const DeviceRecord& device) {
   {
     std::lock_guard lock(keys_mu_);
@@ -83,31 +89,37 @@ Result<PublicKey> Api::device_key(const DeviceRecord& device) {
   }
   SHOUWEI_TRY(PublicKey key, PublicKey::from_pem(device.public_key_pem));
   std::lock_guard lock(keys_mu_);
+  if (keys_.size() >= kMaxCachedKeys) keys_.clear();
   keys_.insert_or_assign(device.device_id, key);
   return key;
 }
 
 ApiResponse Api::ingest_snapshot(const ApiRequest& request) {
+  auto checked = verified_snapshot(request, request.body);
+  if (auto* refusal = std::get_if<ApiResponse>(&checked)) return std::move(*refusal);
+  const NewSnapshot& snap = std::get<NewSnapshot>(checked);
+  return stored_snapshot_response(snap.device_id, snap.seq, store_.store_snapshot(snap));
+}
+
+std::variant<ApiResponse, NewSnapshot> Api::verified_snapshot(const ApiRequest& request,
+                                                              std::string body) {
   // 1. The envelope bytes, inflated within the same cap as plain bodies.
-  std::string inflated;
-  const std::string* envelope_bytes = &request.body;
   if (request.content_encoding == "gzip") {
-    auto body = gunzip_bounded(request.body, options_.max_body_bytes);
-    if (!body) {
-      return reject_snapshot(body.error().code == Errc::limit_exceeded ? 413 : 400, "bad_encoding",
-                             body.error().message);
+    auto inflated = gunzip_bounded(body, options_.max_body_bytes);
+    if (!inflated) {
+      return reject_snapshot(inflated.error().code == Errc::limit_exceeded ? 413 : 400,
+                             "bad_encoding", inflated.error().message);
     }
-    inflated = std::move(*body);
-    envelope_bytes = &inflated;
+    body = std::move(*inflated);
   } else if (!request.content_encoding.empty() && request.content_encoding != "identity") {
     return reject_snapshot(415, "bad_encoding", "Content-Encoding: only gzip is accepted");
   }
-  if (envelope_bytes->size() > options_.max_body_bytes) {
+  if (body.size() > options_.max_body_bytes) {
     return reject_snapshot(413, "too_large", "body larger than max_body_bytes");
   }
 
   // 2. Envelope and payload, validated before any database work.
-  auto envelope = dsse::parse(*envelope_bytes, options_.max_body_bytes);
+  auto envelope = dsse::parse(body, options_.max_body_bytes);
   if (!envelope) return reject_snapshot(400, "malformed", "envelope: " + envelope.error().message);
   if (envelope->payload_type != dsse::kSnapshotPayloadType) {
     return reject_snapshot(
@@ -132,18 +144,18 @@ ApiResponse Api::ingest_snapshot(const ApiRequest& request) {
     return reject_snapshot(401, "bad_signature", "signature: " + ok.error().message);
   }
 
-  // 4. Store once, under the seq rule.
+  // 4. The row to store (the envelope exactly as received, after gzip decoding).
   NewSnapshot snap;
-  snap.device_id = facts->device_id;
+  snap.device_id = std::move(facts->device_id);
   snap.seq = facts->seq;
-  snap.envelope = *envelope_bytes;
   snap.payload_sha256 = sha256_hex(envelope->payload);
+  snap.envelope = std::move(body);
   snap.taken_at = facts->taken_at;
   snap.received_at = clock_.now();
-  snap.zone = facts->zone;
-  snap.hostname = facts->hostname;
+  snap.zone = std::move(facts->zone);
+  snap.hostname = std::move(facts->hostname);
   snap.policy_version = facts->policy_version;
-  snap.compliance = facts->compliance;
+  snap.compliance = std::move(facts->compliance);
   snap.checks = std::move(facts->checks);
   snap.events = std::move(facts->events);
   const auto skew = to_unix_seconds(snap.taken_at) - to_unix_seconds(snap.received_at);
@@ -155,16 +167,19 @@ ApiResponse Api::ingest_snapshot(const ApiRequest& request) {
     snap.events.push_back(
         SnapshotEvent{"server", std::string("clock_skew"), json::serialize(detail)});
   }
-  auto stored = store_.store_snapshot(snap);
+  return snap;
+}
+
+ApiResponse Api::stored_snapshot_response(const std::string& device_id, std::int64_t seq,
+                                          Result<IngestResult> stored) {
   if (!stored) {
-    spdlog::error("store snapshot of {} seq {}: {}", snap.device_id, snap.seq,
-                  stored.error().message);
+    spdlog::error("store snapshot of {} seq {}: {}", device_id, seq, stored.error().message);
     return reject_snapshot(503, "store_error", "snapshot could not be stored; retry later");
   }
   if (stored->outcome == IngestOutcome::seq_conflict) {
     return reject_snapshot(
         409, "seq_conflict",
-        "seq " + std::to_string(snap.seq) + ": already used or older than the newest stored");
+        "seq " + std::to_string(seq) + ": already used or older than the newest stored");
   }
   const bool fresh = stored->outcome == IngestOutcome::stored;
   metrics_.add("shouwei_snapshots_total", "Snapshots accepted, by outcome.",
@@ -173,7 +188,7 @@ ApiResponse Api::ingest_snapshot(const ApiRequest& request) {
                      "application/json",
                      json::serialize(json::object{{"status", fresh ? "stored" : "duplicate"},
                                                   {"snapshot_id", stored->snapshot_id},
-                                                  {"seq", snap.seq}}),
+                                                  {"seq", seq}}),
                      {}};
 }
 

@@ -83,7 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  enum class Phase { handshake, reading, writing, closing };
+  enum class Phase { handshake, reading, handling, writing, closing };
 
   void handshake() {
     if (server_.stopping) return;
@@ -173,9 +173,18 @@ class Session : public std::enable_shared_from_this<Session> {
     request.device.time = std::string(req[device_auth::kTimeHeader]);
     request.device.signature = std::string(req[device_auth::kSignatureHeader]);
     // The Api runs here, on this connection's strand: verification is CPU work the pool
-    // spreads over the cores, and the store serializes its own writes.
-    ApiResponse response = server_.api.handle(request);
-    respond(std::move(response), req.keep_alive());
+    // spreads over the cores. An upload's answer comes later from the store's writer, once
+    // the snapshot is durable, and is handed back to this strand; the executor counts as
+    // outstanding work until then, so that the pool does not return (on stop()) before the
+    // answer is sent.
+    phase_ = Phase::handling;
+    auto strand = asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
+    server_.api.handle_async(std::move(request), [self = shared_from_this(), strand,
+                                                  keep = req.keep_alive()](ApiResponse response) {
+      asio::dispatch(strand, [self, keep, response = std::move(response)]() mutable {
+        self->respond(std::move(response), keep);
+      });
+    });
   }
 
   void respond(ApiResponse r, bool keep_alive) {

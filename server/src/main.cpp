@@ -50,9 +50,13 @@ int serve(const ServerConfig& config, Store& store) {
   https.tls_key = config.tls_key;
   https.max_body_bytes = config.max_body_bytes;
   https.request_timeout = config.request_timeout;
-  https.threads = config.threads > 0
-                      ? config.threads
-                      : static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
+  // By default one thread per core with SQLite: no upload blocks its thread for the disk
+  // flush (the store's writer answers it), so more threads would only add context switches.
+  // The PostgreSQL store writes on the request's thread: there, threads wait for the database.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  https.threads = config.threads > 0            ? config.threads
+                  : config.database_url.empty() ? static_cast<int>(std::max(2u, cores))
+                                                : static_cast<int>(std::max(8u, 4 * cores));
   auto server = HttpsServer::create(api, https);
   if (!server) return report(server.error(), exit_code_for(server.error().code));
   (*server)->stop_on_signals();

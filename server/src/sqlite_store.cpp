@@ -1,11 +1,17 @@
-// The embedded SQLite implementation of Store. One connection, serialized by a mutex: SQLite
-// has a single writer anyway, and every write here is a short transaction.
+// The embedded SQLite implementation of Store. One read-write connection, serialized by a
+// mutex: SQLite has a single writer anyway, and every write here is a short transaction.
+// Snapshots are written by a writer thread of their own (group commit, see
+// store_snapshot_async), and the device lookup every upload needs has a read-only connection
+// of its own, so that it never waits behind a commit's disk flush (WAL readers do not block on
+// the writer).
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <condition_variable>
-#include <deque>
+#include <future>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "shouwei/common/sqlite.hpp"
@@ -154,7 +160,18 @@ EndpointRecord read_endpoint(const Statement& s) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(Database db) : db_(std::move(db)) {}
+  SqliteStore(Database db, Database reader)
+      : db_(std::move(db)), reader_(std::move(reader)), writer_([this] { write_loop(); }) {}
+
+  // Every queued snapshot is written (and its callback called) before the store closes.
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(queue_mu_);
+      closing_ = true;
+    }
+    queue_cv_.notify_all();
+    writer_.join();
+  }
 
   Result<void> ping() override {
     std::lock_guard lock(mu_);
@@ -270,10 +287,16 @@ class SqliteStore final : public Store {
     return EnrollResult{EnrollOutcome::enrolled, group};
   }
 
+  // On the read connection: every upload asks, and must not wait for the writer's flush.
   Result<std::optional<DeviceRecord>> find_device(const std::string& device_id) override {
-    std::lock_guard lock(mu_);
-    SHOUWEI_TRY(auto s, cached("SELECT device_id, grp, public_key_pem, key_algorithm, enrolled_at, "
-                               "revoked_at FROM devices WHERE device_id = ?"));
+    std::lock_guard lock(reader_mu_);
+    if (!find_device_) {
+      SHOUWEI_TRY(auto stmt,
+                  reader_.prepare("SELECT device_id, grp, public_key_pem, key_algorithm, "
+                                  "enrolled_at, revoked_at FROM devices WHERE device_id = ?"));
+      find_device_.emplace(std::move(stmt));
+    }
+    Lease s(&*find_device_);
     s->bind(1, device_id);
     SHOUWEI_TRY(bool row, s->step());
     if (!row) return std::optional<DeviceRecord>();
@@ -295,28 +318,26 @@ class SqliteStore final : public Store {
     return true;
   }
 
-  // Group commit (the LevelDB write-batch pattern): concurrent callers queue; the first in the
-  // queue becomes the leader, applies every queued snapshot in one transaction (one disk
-  // flush for all of them) and hands each its own result. A durable answer costs one flush
-  // per batch instead of one per snapshot.
-  Result<IngestResult> store_snapshot(const NewSnapshot& snap) override {
-    PendingWrite self{&snap};
-    std::unique_lock queue_lock(queue_mu_);
-    queue_.push_back(&self);
-    queue_cv_.wait(queue_lock, [&] { return self.done || queue_.front() == &self; });
-    if (self.done) return std::move(self.result);
-    const std::size_t n = std::min(queue_.size(), kMaxBatch);
-    std::vector<PendingWrite*> batch(queue_.begin(),
-                                     queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_lock.unlock();
-    write_batch(batch);
-    queue_lock.lock();
-    for (std::size_t i = 0; i < n; ++i) {
-      queue_.pop_front();
-      batch[i]->done = true;
+  // Group commit: snapshots queue for the writer thread, which applies everything queued (up
+  // to kMaxBatch) in one transaction, one disk flush for all of them, and only then calls
+  // each callback. While it flushes, the next batch queues up, so the batch grows with the
+  // load and a durable answer costs one flush per batch instead of one per snapshot.
+  void store_snapshot_async(NewSnapshot snap, IngestCallback done) override {
+    bool wake = false;  // only when the writer may wait for exactly this: fewer wake-ups
+    {
+      std::lock_guard lock(queue_mu_);
+      queue_.push_back(PendingWrite{std::move(snap), std::move(done)});
+      wake = queue_.size() == 1 || queue_.size() == kMaxBatch;
     }
-    queue_cv_.notify_all();
-    return std::move(self.result);
+    if (wake) queue_cv_.notify_one();
+  }
+
+  Result<IngestResult> store_snapshot(const NewSnapshot& snap) override {
+    std::promise<Result<IngestResult>> outcome;
+    auto answer = outcome.get_future();
+    store_snapshot_async(snap,
+                         [&outcome](Result<IngestResult> r) { outcome.set_value(std::move(r)); });
+    return answer.get();
   }
 
   Result<std::vector<EndpointRecord>> list_endpoints(const EndpointFilter& f) override {
@@ -509,32 +530,60 @@ class SqliteStore final : public Store {
 
  private:
   struct PendingWrite {
-    const NewSnapshot* snapshot;
-    Result<IngestResult> result{IngestResult{}};
-    bool done = false;
+    NewSnapshot snapshot;
+    IngestCallback done;
   };
+  // Bounds a transaction (and the time the first snapshot of a batch waits for its answer).
   static constexpr std::size_t kMaxBatch = 256;
+  static constexpr std::chrono::microseconds kLinger{1000};
+
+  // The writer thread: until the store closes and nothing is left, takes what is queued,
+  // writes it, answers.
+  void write_loop() {
+    std::vector<PendingWrite> batch;
+    std::vector<Result<IngestResult>> results;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mu_);
+        queue_cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // closing, and everything answered
+        // A short wait for more: each commit costs a disk flush and rewrites the pages it
+        // touched, so under load a fuller batch saves more than the wait costs.
+        queue_cv_.wait_for(lock, kLinger,
+                           [this] { return closing_ || queue_.size() >= kMaxBatch; });
+        const std::size_t n = std::min(queue_.size(), kMaxBatch);
+        std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n),
+                  std::back_inserter(batch));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      }
+      write_batch(batch, results);
+      for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+      batch.clear();
+      results.clear();
+    }
+  }
 
   // One transaction for the batch; each snapshot under its own savepoint, so a failing one
   // does not take the others down. If the commit fails, every one of them fails.
-  void write_batch(const std::vector<PendingWrite*>& batch) {
+  void write_batch(const std::vector<PendingWrite>& batch,
+                   std::vector<Result<IngestResult>>& results) {
     std::lock_guard lock(mu_);
     auto tx = Transaction::begin(db_);
     if (!tx) {
-      for (auto* w : batch) w->result = fail(tx.error());
+      for (std::size_t i = 0; i < batch.size(); ++i) results.emplace_back(fail(tx.error()));
       return;
     }
-    for (auto* w : batch) {
-      if (auto sp = db_.exec("SAVEPOINT snapshot"); !sp) {
-        w->result = fail(std::move(sp).error());
+    for (const auto& w : batch) {
+      if (auto sp = run_cached("SAVEPOINT snapshot"); !sp) {
+        results.emplace_back(fail(std::move(sp).error()));
         continue;
       }
-      w->result = apply_snapshot(*w->snapshot);
-      (void)db_.exec(w->result.ok() ? "RELEASE snapshot"
-                                    : "ROLLBACK TO snapshot; RELEASE snapshot");
+      results.push_back(apply_snapshot(w.snapshot));
+      if (!results.back().ok()) (void)run_cached("ROLLBACK TO snapshot");
+      (void)run_cached("RELEASE snapshot");
     }
     if (auto r = tx->commit(); !r) {
-      for (auto* w : batch) w->result = fail(r.error());
+      for (auto& result : results) result = fail(r.error());
     }
   }
 
@@ -636,6 +685,12 @@ class SqliteStore final : public Store {
     return Lease(&it->second);
   }
 
+  // REQUIRES: mu_ held. Runs a cached statement that takes no parameters.
+  Result<void> run_cached(std::string_view sql) {
+    SHOUWEI_TRY(auto s, cached(sql));
+    return s->run();
+  }
+
   // REQUIRES: mu_ held.
   Result<std::optional<CategoryDbRecord>> find_category_db_locked(const std::string& sha256) {
     SHOUWEI_TRY(auto s, db_.prepare("SELECT sha256, version, bytes, uploaded_at FROM category_dbs "
@@ -661,9 +716,14 @@ class SqliteStore final : public Store {
   std::mutex mu_;  // guards db_ and statements_
   Database db_;
   std::map<std::string, Statement, std::less<>> statements_;  // destroyed before db_
-  std::mutex queue_mu_;  // guards queue_ and the PendingWrite entries in it
+  std::mutex reader_mu_;                                      // guards reader_ and find_device_
+  Database reader_;
+  std::optional<Statement> find_device_;  // destroyed before reader_
+  std::mutex queue_mu_;                   // guards queue_ and closing_
   std::condition_variable queue_cv_;
-  std::deque<PendingWrite*> queue_;
+  std::vector<PendingWrite> queue_;
+  bool closing_ = false;
+  std::thread writer_;  // last: starts once everything above exists
 };
 
 }  // namespace
@@ -672,7 +732,11 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& pa
   SHOUWEI_TRY(auto db, Database::open(path));
   SHOUWEI_TRY_VOID(db.exec("PRAGMA foreign_keys = ON"));
   SHOUWEI_TRY_VOID(db.apply_migrations("server", kMigrations));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db)));
+  sqlite::OpenOptions read_only;
+  read_only.create = false;
+  read_only.read_only = true;
+  SHOUWEI_TRY(auto reader, Database::open(path, read_only));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), std::move(reader)));
 }
 
 }  // namespace shouwei::server

@@ -3,6 +3,9 @@
 // not skip, when PostgreSQL is not installed). Then what is particular to SQLite: its schema
 // version and a file that is not a database.
 #include <fstream>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -125,6 +128,57 @@ TEST_CASE_TEMPLATE("store: seq rule, and a refused snapshot writes nothing", Bac
   REQUIRE(e->has_value());
   CHECK((*e)->last_seq == 3);
   CHECK((*e)->reported_compliance == "pass");
+}
+
+TEST_CASE_TEMPLATE("store: queued asynchronous writes are answered in order and survive closing",
+                   Backend, STORE_BACKENDS) {
+  Backend backend;
+  FixedClock clock(from_unix_seconds(1000));
+  constexpr int kPerDevice = 40;
+  std::string a;
+  std::string b;
+  std::mutex mu;
+  std::vector<std::pair<std::string, IngestOutcome>> answers;  // device:seq, outcome
+  {
+    auto store = open_or_fail(backend);
+    a = enroll_device(*store, clock, "g", 'a');
+    b = enroll_device(*store, clock, "g", 'b');
+    auto queue = [&](const std::string& device, std::int64_t seq, const std::string& hash) {
+      std::string label = device.substr(0, 1) + ":" + std::to_string(seq);
+      store->store_snapshot_async(
+          snapshot(device, seq, hash), [&mu, &answers, label](Result<IngestResult> r) {
+            std::lock_guard lock(mu);
+            answers.emplace_back(label, r ? r->outcome : IngestOutcome::seq_conflict);
+            if (!r) answers.back().first += " failed";
+          });
+    };
+    for (int seq = 1; seq <= kPerDevice; ++seq) {
+      queue(a, seq, "a" + std::to_string(seq));
+      queue(b, seq, "b" + std::to_string(seq));
+    }
+    queue(a, 7, "not a7");                                   // a used seq: refused
+    queue(b, kPerDevice, "b" + std::to_string(kPerDevice));  // the same again: duplicate
+    // Closing the store right away: what is queued is still written and answered.
+  }
+  REQUIRE(answers.size() == 2 * kPerDevice + 2);
+  for (int seq = 1; seq <= kPerDevice; ++seq) {
+    const auto i = static_cast<std::size_t>(2 * (seq - 1));
+    CHECK(answers[i].first == "a:" + std::to_string(seq));
+    CHECK(answers[i].second == IngestOutcome::stored);
+    CHECK(answers[i + 1].first == "b:" + std::to_string(seq));
+    CHECK(answers[i + 1].second == IngestOutcome::stored);
+  }
+  CHECK(answers[2 * kPerDevice].first == "a:7");
+  CHECK(answers[2 * kPerDevice].second == IngestOutcome::seq_conflict);
+  CHECK(answers[2 * kPerDevice + 1].first == "b:" + std::to_string(kPerDevice));
+  CHECK(answers[2 * kPerDevice + 1].second == IngestOutcome::duplicate);
+
+  auto reopened = open_or_fail(backend);
+  CHECK(reopened->list_snapshots(a, 100)->size() == kPerDevice);
+  CHECK(reopened->list_snapshots(b, 100)->size() == kPerDevice);
+  auto e = reopened->get_endpoint(a);
+  REQUIRE(e->has_value());
+  CHECK((*e)->last_seq == kPerDevice);
 }
 
 TEST_CASE_TEMPLATE("store: a snapshot for a device that was never enrolled is refused", Backend,

@@ -2,18 +2,21 @@
 // the Beast server feeds it, tests and fuzzers call it directly. Routes and status codes are
 // documented in docs/openapi.yaml.
 //
-// Thread-safety: handle() may be called concurrently from any number of threads.
+// Thread-safety: handle() and handle_async() may be called concurrently from any number of
+// threads.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "shouwei/common/clock.hpp"
@@ -74,6 +77,15 @@ class Api {
   // Never throws; every failure is an HTTP status with {"error": "..."}.
   ApiResponse handle(const ApiRequest& request);
 
+  // handle() for a transport that must not block its threads: `done` is called exactly once
+  // with the response, possibly before handle_async returns. A snapshot upload
+  // (POST /api/v1/snapshots) is checked and verified on the caller's thread, then queued to
+  // the store; `done` runs on the store's writer once the snapshot is durable, and must only
+  // hand the response over (e.g. post it to the connection's executor). Every other route
+  // answers on the caller's thread, as handle() does.
+  using Done = std::function<void(ApiResponse)>;
+  void handle_async(ApiRequest request, Done done);
+
   // The largest body the request accepts, decided from its headers: max_category_bytes for a
   // category upload carrying an admin token (so that no one else can make the server buffer
   // that much), max_body_bytes otherwise. The transport asks once it has the headers.
@@ -95,6 +107,14 @@ class Api {
 
   ApiResponse enroll(const ApiRequest& request);
   ApiResponse ingest_snapshot(const ApiRequest& request);
+  // The steps of an upload before the store (api_agent.cpp): the snapshot to store, built
+  // from `body` (the request's body, moved in), or the refusal.
+  std::variant<ApiResponse, NewSnapshot> verified_snapshot(const ApiRequest& request,
+                                                           std::string body);
+  // The answer to an upload once the store has decided.
+  ApiResponse stored_snapshot_response(const std::string& device_id, std::int64_t seq,
+                                       Result<IngestResult> stored);
+  void count_request(std::string_view route_label, int status);
   ApiResponse healthz();
 
   // Console routes; `params` is the decoded query string.
@@ -130,7 +150,7 @@ class Api {
   ApiOptions options_;
   FailureLimiter enroll_failures_;
   std::mutex keys_mu_;
-  std::map<std::string, PublicKey, std::less<>> keys_;
+  std::map<std::string, PublicKey, std::less<>> keys_;  // at most kMaxCachedKeys
 
   struct CachedPolicy {
     std::shared_ptr<const PolicyRecord> policy;  // nullptr: the group has none

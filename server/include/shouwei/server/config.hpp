@@ -20,8 +20,9 @@ struct ServerConfig {
   // `database = "postgresql://..."`: PostgreSQL instead of SQLite (`database` stays empty).
   std::string database_url;
   std::size_t max_body_bytes = 4u * 1024u * 1024u;  // also caps the inflated size of gzip bodies
-  // Request threads. 0: four per core, at least 8: a thread waits while the database flushes
-  // to disk, and concurrent uploads waiting together share one flush (group commit).
+  // Request threads. 0: with SQLite one per core, at least 2 (uploads wait for the disk flush
+  // without holding a thread; the store's writer commits them together); with PostgreSQL four
+  // per core, at least 8 (a thread waits while the database writes).
   int threads = 0;
   // Deadline for the TLS handshake, and for each request: from the moment the server waits for
   // it (keep-alive included) until its last byte. A slow client is disconnected at the deadline.

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -104,8 +105,8 @@ struct IngestResult {
 struct EndpointFilter {
   std::optional<std::string> zone;
   std::optional<std::string> group;
-  std::optional<TimePoint> seen_after;   // last_seen >= it
-  std::optional<TimePoint> seen_before;  // last_seen < it, or never seen
+  std::optional<TimePoint> seen_after;         // last_seen >= it
+  std::optional<TimePoint> seen_before;        // last_seen < it, or never seen
   std::optional<std::int64_t> policy_version;  // the last snapshot reported this version
 };
 
@@ -141,7 +142,7 @@ struct EventRecord {
 struct AuditEntry {
   std::int64_t id = 0;
   TimePoint at;
-  std::string actor;   // "token:<id>" or "cli"
+  std::string actor;  // "token:<id>" or "cli"
   // "token.create", "secret.create", "secret.revoke", "device.revoke", "policy.push",
   // "categories.upload"
   std::string action;
@@ -220,6 +221,17 @@ class Store {
   // else is a seq_conflict (nothing written).
   virtual Result<IngestResult> store_snapshot(const NewSnapshot& snapshot) = 0;
 
+  // Called exactly once with the outcome of store_snapshot_async, on an unspecified thread,
+  // only once that outcome is durable (a stored snapshot is on disk). Must not block: it runs
+  // on the store's writer, where it delays every later snapshot.
+  using IngestCallback = std::function<void(Result<IngestResult>)>;
+  // store_snapshot without blocking the caller while the snapshot is written, so that a few
+  // threads can keep many uploads in flight and the store can commit them together. The
+  // default runs store_snapshot on the caller's thread, then `done`.
+  virtual void store_snapshot_async(NewSnapshot snapshot, IngestCallback done) {
+    done(store_snapshot(snapshot));
+  }
+
   virtual Result<std::vector<EndpointRecord>> list_endpoints(const EndpointFilter& filter) = 0;
   virtual Result<std::optional<EndpointRecord>> get_endpoint(const std::string& device_id) = 0;
   // The checks of a snapshot, in the order the agent sent them.
@@ -245,9 +257,8 @@ class Store {
 
   // Numbers an uploaded category database: a new sha256 gets 1 + the highest version so far
   // and `audit` is appended, atomically; a known sha256 returns its existing record unchanged.
-  virtual Result<CategoryDbRecord> record_category_db(const std::string& sha256,
-                                                      std::int64_t bytes, TimePoint at,
-                                                      const AuditEntry& audit) = 0;
+  virtual Result<CategoryDbRecord> record_category_db(const std::string& sha256, std::int64_t bytes,
+                                                      TimePoint at, const AuditEntry& audit) = 0;
   virtual Result<std::optional<CategoryDbRecord>> find_category_db(const std::string& sha256) = 0;
 
   virtual Result<void> append_audit(const AuditEntry& entry) = 0;
