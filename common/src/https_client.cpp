@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "shouwei/common/utf8_path.hpp"
+
 namespace shouwei {
 
 namespace {
@@ -84,7 +86,7 @@ Result<HttpsClient> HttpsClient::create(Options options) {
   std::error_code ec;
   if (options.ca_file.empty() || !std::filesystem::is_regular_file(options.ca_file, ec)) {
     return fail(Errc::invalid_argument,
-                (options.ca_file.empty() ? std::string("<none>") : options.ca_file.string()) +
+                (options.ca_file.empty() ? std::string("<none>") : path_to_utf8(options.ca_file)) +
                     ": server CA file is missing (TLS verification cannot be turned off)");
   }
   global_init_once();
@@ -97,7 +99,8 @@ Result<HttpsResponse> HttpsClient::send(const HttpsRequest& request) const {
   CURL* c = curl.get();
   const bool absolute = request.path.rfind("https://", 0) == 0;
   const std::string url = absolute ? request.path : options_.base_url + request.path;
-  const std::string ca = options_.ca_file.string();
+  // UTF-8: OpenSSL opens CA files by their UTF-8 name (as UTF-16 on Windows).
+  const std::string ca = path_to_utf8(options_.ca_file);
   HttpsResponse response;
   ReadState state{&response, options_.max_response_bytes, &request.body_sink};
   std::string body = request.gzip_body ? gzip_compress(request.body) : request.body;
