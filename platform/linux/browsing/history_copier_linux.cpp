@@ -20,24 +20,13 @@
 #include "shouwei/collectors/browsing/history_copying.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/common/file_io.hpp"
+#include "shouwei/platform/linux/scoped_fd.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace fs = std::filesystem;
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) noexcept : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
+using posix::ScopedFd;
 
 struct Stamp {
   off_t size = 0;
@@ -71,7 +60,7 @@ Result<int> open_source(int dir_fd, const std::string& name, const fs::path& sho
 }
 
 Result<void> copy_contents(int from, const fs::path& shown, const fs::path& to) {
-  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+  ScopedFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (out.get() < 0) return fail(errno_code(), errno_message(to, "cannot create copy"));
   if (::lseek(from, 0, SEEK_SET) != 0)
     return fail(errno_code(), errno_message(shown, "lseek failed"));
@@ -104,7 +93,7 @@ Result<void> copy_side_file(int dir_fd, const std::string& name, const fs::path&
     fs::remove(copy_dir / name, ec);
     return {};
   }
-  Fd fd(raw);
+  ScopedFd fd(raw);
   SHOUWEI_TRY_VOID(stamp_of(fd.get(), source_dir / name));
   return copy_contents(fd.get(), source_dir / name, copy_dir / name);
 }
@@ -116,7 +105,7 @@ class LinuxHistoryCopier final : public HistoryCopier {
   Result<HistoryCopy> copy(const RootFs& root, const BrowserProfile& profile) override {
     const fs::path source_dir = root.resolve(profile.directory);
     const std::string name = profile.history_file();
-    Fd dir(::open(source_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    ScopedFd dir(::open(source_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.get() < 0)
       return fail(errno_code(), errno_message(source_dir, "cannot open profile directory"));
 
@@ -132,7 +121,7 @@ class LinuxHistoryCopier final : public HistoryCopier {
     const fs::path source = source_dir / name;
     return copy_until_unchanged(std::move(copy), source.string(), [&]() -> Result<bool> {
       SHOUWEI_TRY(int raw, open_source(dir.get(), name, source, false));
-      Fd main(raw);
+      ScopedFd main(raw);
       SHOUWEI_TRY(Stamp before, stamp_of(main.get(), source));
       SHOUWEI_TRY_VOID(copy_contents(main.get(), source, copy_dir / name));
       for (std::string_view suffix : kSideFileSuffixes) {

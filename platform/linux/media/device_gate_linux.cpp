@@ -5,13 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scoped_fd.hpp"
 #include "shouwei/common/encoding.hpp"
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/platform/linux/media_linux.hpp"
+#include "shouwei/platform/linux/scoped_fd.hpp"
 
 namespace shouwei::platform::linux_media {
 namespace {
+
+using posix::ScopedFd;
 
 namespace usb = collectors::usb;
 

@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scoped_fd.hpp"
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/platform/linux/media_linux.hpp"
+#include "shouwei/platform/linux/scoped_fd.hpp"
 
 namespace shouwei::platform::linux_media {
 namespace {
+
+using posix::ScopedFd;
 
 using collectors::media::RawDevice;
 

@@ -7,26 +7,13 @@
 
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/os/files.hpp"
+#include "shouwei/platform/linux/scoped_fd.hpp"
 
 namespace shouwei::os {
 namespace fs = std::filesystem;
 
 namespace {
-// Owns a file descriptor; closes it on every path.
-class ScopedFd {
- public:
-  explicit ScopedFd(int fd) noexcept : fd_(fd) {}
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  ~ScopedFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const noexcept { return fd_; }
-  int release() noexcept { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
+using posix::ScopedFd;
 
 Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
   while (!data.empty()) {

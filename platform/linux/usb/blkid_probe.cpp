@@ -7,6 +7,8 @@
 #include <string>
 #include <unistd.h>
 
+#include "shouwei/platform/linux/scoped_fd.hpp"
+
 namespace shouwei::platform::linux_usb {
 namespace {
 
@@ -14,20 +16,6 @@ struct ProbeFree {
   void operator()(blkid_struct_probe* p) const noexcept { blkid_free_probe(p); }
 };
 using ProbePtr = std::unique_ptr<blkid_struct_probe, ProbeFree>;
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::optional<std::string> lookup(blkid_probe probe, const char* name) {
   const char* data = nullptr;
@@ -48,7 +36,7 @@ collectors::usb::FileSystemInfo probe_file_system(const std::filesystem::path& p
   collectors::usb::FileSystemInfo info;
   // O_NONBLOCK: opening a removable drive must not wait for media; O_CLOEXEC: no leak to
   // children.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  posix::ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return info;
   ProbePtr probe(blkid_new_probe());
   if (!probe) return info;

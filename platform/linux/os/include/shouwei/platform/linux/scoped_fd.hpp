@@ -1,10 +1,12 @@
-// An owned file descriptor, closed on destruction (internal to platform/linux/media).
+// An owned file descriptor, closed on destruction: the one RAII descriptor type of the Linux
+// platform code (platform/linux/os, usb, media, browsing), as UniqueHandle is on Windows
+// (shouwei/platform/win/handle.hpp). Move-only.
 #pragma once
 
 #include <unistd.h>
 #include <utility>
 
-namespace shouwei::platform::linux_media {
+namespace shouwei::posix {
 
 class ScopedFd {
  public:
@@ -23,6 +25,8 @@ class ScopedFd {
 
   int get() const noexcept { return fd_; }
   explicit operator bool() const noexcept { return fd_ >= 0; }
+  // Gives up ownership (e.g. to close() it and check the result); the object then holds -1.
+  int release() noexcept { return std::exchange(fd_, -1); }
 
  private:
   void reset() noexcept {
@@ -32,4 +36,4 @@ class ScopedFd {
   int fd_;
 };
 
-}  // namespace shouwei::platform::linux_media
+}  // namespace shouwei::posix
