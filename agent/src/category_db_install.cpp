@@ -10,7 +10,7 @@
 #include "shouwei/agent/policy_store.hpp"
 #include "shouwei/common/encoding.hpp"
 #include "shouwei/os/files.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::agent {
 namespace fs = std::filesystem;
@@ -59,7 +59,8 @@ Result<std::optional<InstalledCategoryDb>> CategoryDbInstaller::restore() {
     return std::optional<InstalledCategoryDb>{};
   };
   if (!recorded) return forget("state meta '" + std::string(kInUseMeta) + "' is malformed");
-  if (hash_file(path) != recorded->sha256) return forget(path_to_utf8(path) + " is missing or damaged");
+  if (hash_file(path) != recorded->sha256)
+    return forget(path_to_utf8(path) + " is missing or damaged");
   auto db = categories::CategoryDb::open(path);
   if (!db) return forget(db.error().message);
   holder_.store(std::make_shared<const categories::CategoryDb>(std::move(db).value()));

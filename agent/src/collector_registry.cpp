@@ -1,5 +1,7 @@
 #include "shouwei/agent/collector_registry.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "shouwei/collectors/antivirus/antivirus_collector.hpp"
 #include "shouwei/collectors/browsing/browsing_collector.hpp"
 #include "shouwei/collectors/browsing/category_db_categorizer.hpp"
@@ -15,9 +17,7 @@
 #include "shouwei/collectors/platform_ports.hpp"
 #include "shouwei/collectors/usb/usb_collector.hpp"
 #include "shouwei/collectors/usb/usb_event_store.hpp"
-#include "shouwei/common/utf8_path.hpp"
-
-#include <spdlog/spdlog.h>
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::agent {
 
@@ -40,7 +40,8 @@ class DefaultCollectorSet final : public CollectorSet {
     }
     thresholds = collectors::compliance::thresholds_from_policy(in_force.policy.thresholds);
     browsing_rules = collectors::browsing::BrowsingPolicyRules{
-        in_force.policy.prohibited_categories, static_cast<int>(in_force.policy.log_retention_days)};
+        in_force.policy.prohibited_categories,
+        static_cast<int>(in_force.policy.log_retention_days)};
   }
 
   // Declared before the builder: the collectors hold references into the ports and stores.
@@ -60,15 +61,19 @@ class DefaultCollectorSet final : public CollectorSet {
 
 }  // namespace
 
-Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& config, AgentState& state,
-                                                         const RootFs& root) {
+Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& config,
+                                                         AgentState& state, const RootFs& root) {
   // Configuration errors of every family first, before anything is opened.
-  SHOUWEI_TRY(auto antivirus_config, collectors::antivirus::parse_antivirus_config(config.section("antivirus")));
-  SHOUWEI_TRY(auto thresholds, collectors::compliance::parse_compliance_config(config.section("compliance")));
+  SHOUWEI_TRY(auto antivirus_config,
+              collectors::antivirus::parse_antivirus_config(config.section("antivirus")));
+  SHOUWEI_TRY(auto thresholds,
+              collectors::compliance::parse_compliance_config(config.section("compliance")));
   const toml::table* browsing_section = config.section("browsing");
   SHOUWEI_TRY(auto browsing_config, collectors::browsing::parse_browsing_config(browsing_section));
-  SHOUWEI_TRY(auto category_map, collectors::categories::parse_category_map(
-                                     browsing_section ? browsing_section->get_as<toml::table>("category_map") : nullptr));
+  SHOUWEI_TRY(
+      auto category_map,
+      collectors::categories::parse_category_map(
+          browsing_section ? browsing_section->get_as<toml::table>("category_map") : nullptr));
 
   auto set = std::make_unique<DefaultCollectorSet>();
   set->ports = collectors::make_platform_ports(root);
@@ -80,35 +85,39 @@ Result<std::unique_ptr<CollectorSet>> make_collector_set(const AgentConfig& conf
   if (browsing_config.categories_file) {
     // A missing or damaged category database does not stop the agent: visits are still logged,
     // uncategorised, and the browsing section says why.
-    auto db = collectors::categories::CategoryDb::open(path_from_utf8(*browsing_config.categories_file));
+    auto db =
+        collectors::categories::CategoryDb::open(path_from_utf8(*browsing_config.categories_file));
     if (db) {
-      set->category_holder.store(std::make_shared<const collectors::categories::CategoryDb>(std::move(db).value()));
+      set->category_holder.store(
+          std::make_shared<const collectors::categories::CategoryDb>(std::move(db).value()));
     } else {
       spdlog::error("browsing categories unavailable: {}", db.error().message);
     }
   }
-  set->categorizer = std::make_unique<collectors::browsing::CategoryDbCategorizer>(set->category_holder,
-                                                                                   std::move(category_map));
+  set->categorizer = std::make_unique<collectors::browsing::CategoryDbCategorizer>(
+      set->category_holder, std::move(category_map));
 
   std::vector<std::unique_ptr<collectors::Collector>> list;
   list.push_back(collectors::make_inventory_collector(
       *set->ports.inventory, {non_empty(config.asset_tag), non_empty(config.location)}));
   if (set->ports.windows_update) {
-    list.push_back(collectors::make_windows_patches_collector(std::move(set->ports.windows_update)));
+    list.push_back(
+        collectors::make_windows_patches_collector(std::move(set->ports.windows_update)));
   } else {
     list.push_back(collectors::make_patches_collector(std::move(set->ports.packages)));
   }
-  list.push_back(collectors::make_antivirus_collector(std::move(set->ports.antivirus), std::move(antivirus_config),
-                                                     std::move(set->ports.windows_security)));
+  list.push_back(collectors::make_antivirus_collector(std::move(set->ports.antivirus),
+                                                      std::move(antivirus_config),
+                                                      std::move(set->ports.windows_security)));
   list.push_back(collectors::usb::make_usb_collector(*set->ports.usb, *set->usb_events));
   if (set->ports.usb_history) {
     list.push_back(collectors::usb::make_usb_history_collector(*set->ports.usb_history));
   }
-  SHOUWEI_TRY(auto browsing, collectors::browsing::make_browsing_collector(
-                                 {collectors::browsing::make_platform_profile_source(),
-                                  collectors::browsing::make_platform_history_copier(config.state_dir / "tmp")},
-                                 state.db(), *set->categorizer, std::move(browsing_config),
-                                 &set->browsing_rules));
+  SHOUWEI_TRY(auto browsing,
+              collectors::browsing::make_browsing_collector(
+                  {collectors::browsing::make_platform_profile_source(),
+                   collectors::browsing::make_platform_history_copier(config.state_dir / "tmp")},
+                  state.db(), *set->categorizer, std::move(browsing_config), &set->browsing_rules));
   list.push_back(std::move(browsing));
   list.push_back(collectors::media::make_media_collector(*set->media_events, set->media_rules));
 

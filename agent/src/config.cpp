@@ -5,7 +5,7 @@
 
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/common/logging.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::agent {
 namespace fs = std::filesystem;
@@ -51,9 +51,16 @@ Result<AgentConfig> parse_config(std::string_view text, const fs::path& source) 
 
   // Top-level scalars are ours; tables belong to the families. An unknown scalar is almost
   // always a typo of a security setting, so it is refused rather than ignored.
-  static constexpr std::string_view kKnownScalars[] = {
-      "state_dir", "zone", "key_algorithm", "asset_tag", "location", "log_level",
-      "snapshot_interval_seconds", "outbox_max_bytes", "policy_public_key", "media_public_key"};
+  static constexpr std::string_view kKnownScalars[] = {"state_dir",
+                                                       "zone",
+                                                       "key_algorithm",
+                                                       "asset_tag",
+                                                       "location",
+                                                       "log_level",
+                                                       "snapshot_interval_seconds",
+                                                       "outbox_max_bytes",
+                                                       "policy_public_key",
+                                                       "media_public_key"};
   for (const auto& [key, node] : doc) {
     if (node.is_table()) continue;
     bool known = false;
@@ -84,7 +91,8 @@ Result<AgentConfig> parse_config(std::string_view text, const fs::path& source) 
   cfg.location = location.value_or("");
   SHOUWEI_TRY(auto level, get_string(doc, "log_level", source, "log_level"));
   if (level) {
-    if (auto valid = parse_log_level(*level); !valid) return bad_key(source, "log_level", valid.error().message);
+    if (auto valid = parse_log_level(*level); !valid)
+      return bad_key(source, "log_level", valid.error().message);
     cfg.log_level = *level;
   }
 
@@ -128,7 +136,8 @@ Result<AgentConfig> parse_config(std::string_view text, const fs::path& source) 
     if (const toml::node* n = server->get("policy_poll_interval_seconds")) {
       auto v = n->value<std::int64_t>();
       if (!n->is_integer() || !v || *v < 5 || *v > 24 * 3600) {
-        return bad_key(source, "server.policy_poll_interval_seconds", "expected an integer from 5 to 86400");
+        return bad_key(source, "server.policy_poll_interval_seconds",
+                       "expected an integer from 5 to 86400");
       }
       cfg.server.policy_poll_interval = std::chrono::seconds(*v);
     }

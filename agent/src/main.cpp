@@ -5,7 +5,7 @@
 
 #include "shouwei/agent/commands.hpp"
 #include "shouwei/common/exit_codes.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 #ifdef _WIN32
 #include <filesystem>
 #include <iostream>
@@ -29,16 +29,22 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
 
   bool payload_only = false;
-  auto* snapshot = app.add_subcommand("snapshot", "print this PC's signed snapshot (DSSE envelope)");
+  auto* snapshot =
+      app.add_subcommand("snapshot", "print this PC's signed snapshot (DSSE envelope)");
   snapshot->add_flag("--payload", payload_only, "print the decoded payload, indented, instead");
   auto* pubkey = app.add_subcommand("pubkey", "print the device public key (PEM)");
   bool apply = false;
   auto* media = app.add_subcommand("media", "removable-media gate")->require_subcommand(1);
-  auto* media_scan = media->add_subcommand("scan", "print the decision for every USB storage device present");
-  media_scan->add_flag("--apply", apply, "act on the decisions (block / read-only); without it nothing is changed");
+  auto* media_scan =
+      media->add_subcommand("scan", "print the decision for every USB storage device present");
+  media_scan->add_flag("--apply", apply,
+                       "act on the decisions (block / read-only); without it nothing is changed");
   bool once = false;
-  auto* run = app.add_subcommand("run", "run the agent service (enroll, snapshot every interval, upload)");
-  run->add_flag("--once", once, "one cycle: enroll if needed, snapshot, upload all pending; exit 7 if anything is left unsent");
+  auto* run =
+      app.add_subcommand("run", "run the agent service (enroll, snapshot every interval, upload)");
+  run->add_flag("--once", once,
+                "one cycle: enroll if needed, snapshot, upload all pending; exit 7 if anything is "
+                "left unsent");
 
 #ifdef _WIN32
   namespace win_service = platform::win_service;

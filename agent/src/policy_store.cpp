@@ -1,9 +1,10 @@
 #include "shouwei/agent/policy_store.hpp"
-#include "shouwei/common/utf8_path.hpp"
 
 #include <algorithm>
 #include <array>
 #include <limits>
+
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::agent {
 namespace {

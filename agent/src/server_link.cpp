@@ -9,7 +9,7 @@
 #include "shouwei/common/device_auth.hpp"
 #include "shouwei/common/encoding.hpp"
 #include "shouwei/common/policy.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::agent {
 
@@ -31,7 +31,8 @@ constexpr std::string_view kPolicyPath = "/api/v1/policy";
 // An entity tag as sent ("\"abc\"" or W/"abc") without its quoting.
 std::string unquote_etag(std::string_view tag) {
   if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
-  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+    tag = tag.substr(1, tag.size() - 2);
   return std::string(tag);
 }
 }  // namespace
@@ -48,8 +49,9 @@ Result<ServerLink> ServerLink::create(const ServerConfig& server) {
 Result<Enrollment> ServerLink::enroll(const std::string& secret, const PublicKey& key,
                                       const boost::json::object& inventory) const {
   if (secret.empty()) {
-    return fail(Errc::invalid_argument,
-                "not enrolled and no enrollment secret ([server] enroll_secret or SHOUWEI_ENROLL_SECRET)");
+    return fail(
+        Errc::invalid_argument,
+        "not enrolled and no enrollment secret ([server] enroll_secret or SHOUWEI_ENROLL_SECRET)");
   }
   boost::json::object body;
   body["enroll_secret"] = secret;
@@ -63,8 +65,10 @@ Result<Enrollment> ServerLink::enroll(const std::string& secret, const PublicKey
   request.body = boost::json::serialize(body);
   SHOUWEI_TRY(auto response, client_.send(request));
   if (response.status != 200) {
-    Errc code = response.status == 429 || response.status >= 500 ? Errc::unavailable : Errc::permission_denied;
-    return fail(code, "enrollment refused by " + client_.options().base_url + ": " + server_message(response));
+    Errc code = response.status == 429 || response.status >= 500 ? Errc::unavailable
+                                                                 : Errc::permission_denied;
+    return fail(code, "enrollment refused by " + client_.options().base_url + ": " +
+                          server_message(response));
   }
   boost::system::error_code ec;
   auto v = boost::json::parse(response.body, ec);
@@ -74,7 +78,8 @@ Result<Enrollment> ServerLink::enroll(const std::string& secret, const PublicKey
     return fail(Errc::parse, "enrollment answer has no device_id: " + response.body.substr(0, 200));
   }
   Enrollment enrollment{std::string(id->get_string()), {}};
-  if (const auto* g = obj->if_contains("group"); g && g->is_string()) enrollment.group = g->get_string();
+  if (const auto* g = obj->if_contains("group"); g && g->is_string())
+    enrollment.group = g->get_string();
   if (enrollment.device_id != key.keyid()) {
     return fail(Errc::conflict, "server assigned device id " + enrollment.device_id +
                                     ", expected the device keyid " + key.keyid());
@@ -95,7 +100,8 @@ UploadOutcome ServerLink::upload(const std::string& envelope_json) const {
   if (status == 200 || status == 201) return {UploadVerdict::acknowledged, status, {}};
   std::string detail = server_message(*response);
   if (status == 401 || status == 403) return {UploadVerdict::reenroll, status, detail};
-  if (status == 408 || status == 429 || status >= 500) return {UploadVerdict::retry, status, detail};
+  if (status == 408 || status == 429 || status >= 500)
+    return {UploadVerdict::retry, status, detail};
   return {UploadVerdict::rejected, status, detail};
 }
 
@@ -103,8 +109,8 @@ UploadOutcome ServerLink::upload(const std::string& envelope_json) const {
 
 namespace shouwei::agent {
 
-PolicyFetch ServerLink::fetch_policy(const PrivateKey& device_key, const std::optional<std::string>& etag,
-                                     TimePoint now) const {
+PolicyFetch ServerLink::fetch_policy(const PrivateKey& device_key,
+                                     const std::optional<std::string>& etag, TimePoint now) const {
   PolicyFetch out;
   auto auth = device_auth::sign_request(device_key, "GET", kPolicyPath, now);
   if (!auth) {
@@ -125,9 +131,10 @@ PolicyFetch ServerLink::fetch_policy(const PrivateKey& device_key, const std::op
   };
   auto response = client_.send(request);
   if (!response) {
-    out.detail = response.error().code == Errc::io
-                     ? "policy answer larger than " + std::to_string(policy::kMaxEnvelopeBytes) + " bytes"
-                     : response.error().message;
+    out.detail =
+        response.error().code == Errc::io
+            ? "policy answer larger than " + std::to_string(policy::kMaxEnvelopeBytes) + " bytes"
+            : response.error().message;
     return out;
   }
   out.http_status = response->status;
@@ -182,11 +189,13 @@ Result<std::string> ServerLink::download(const std::string& url, const std::file
   file.close();
   if (too_large) {
     discard();
-    return fail(Errc::limit_exceeded, url + ": download larger than " + std::to_string(max_bytes) + " bytes");
+    return fail(Errc::limit_exceeded,
+                url + ": download larger than " + std::to_string(max_bytes) + " bytes");
   }
   if (!response) {
     discard();
-    if (response.error().code == Errc::io) return fail(Errc::io, path_to_utf8(dest) + ": write failed");
+    if (response.error().code == Errc::io)
+      return fail(Errc::io, path_to_utf8(dest) + ": write failed");
     return fail(std::move(response).error());
   }
   if (!file) {

@@ -3,7 +3,7 @@
 #include <array>
 
 #include "shouwei/os/files.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::agent {
 
@@ -24,7 +24,9 @@ Result<AgentState> AgentState::open(const std::filesystem::path& state_dir) {
 
 Result<std::int64_t> AgentState::next_seq() {
   SHOUWEI_TRY(auto tx, sqlite::Transaction::begin(db_));
-  SHOUWEI_TRY(auto update, db_.prepare("UPDATE sequence SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq"));
+  SHOUWEI_TRY(
+      auto update,
+      db_.prepare("UPDATE sequence SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq"));
   SHOUWEI_TRY(bool row, update.step());
   if (!row) return fail(Errc::corrupt, path_to_utf8(db_.path()) + ": sequence row is missing");
   std::int64_t seq = update.get_int64(0);

@@ -9,7 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "shouwei/common/canonical_json.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::collectors::media {
 namespace {
@@ -70,8 +70,8 @@ Result<std::vector<MediaEventStore::Stored>> MediaEventStore::pending(std::size_
     const std::int64_t id = query.get_int64(0);
     auto parsed = json::parse_strict(query.get_text(1), kMaxRowBytes);
     if (!parsed || !parsed->is_object()) {
-      return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": media_events row " + std::to_string(id) +
-                                     " is not a JSON object");
+      return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": media_events row " +
+                                     std::to_string(id) + " is not a JSON object");
     }
     Stored s{id, std::move(parsed->as_object())};
     s.event["id"] = id;

@@ -1,11 +1,12 @@
 #include "shouwei/collectors/usb/usb_event_store.hpp"
-#include "shouwei/common/utf8_path.hpp"
 
 #include <algorithm>
 #include <array>
 #include <limits>
 #include <string>
 #include <string_view>
+
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::collectors::usb {
 namespace {
@@ -64,8 +65,8 @@ Result<UsbEvent> read_event(const sqlite::Statement& s, const sqlite::Database& 
   auto action = parse_usb_action(s.get_text(2));
   auto kind = parse_usb_event_kind(s.get_text(3));
   if (!action || !kind) {
-    return fail(Errc::corrupt, path_to_utf8(db.path()) + ": usb_events row " + std::to_string(e.id) +
-                                   " has an unknown action or kind");
+    return fail(Errc::corrupt, path_to_utf8(db.path()) + ": usb_events row " +
+                                   std::to_string(e.id) + " has an unknown action or kind");
   }
   e.action = *action;
   e.kind = *kind;
@@ -156,7 +157,8 @@ Result<void> UsbEventStore::acknowledge_through(std::int64_t id) {
 Result<std::int64_t> UsbEventStore::dropped_count() {
   SHOUWEI_TRY(auto query, db_->prepare("SELECT dropped FROM usb_event_drops"));
   SHOUWEI_TRY(bool has_row, query.step());
-  if (!has_row) return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": usb_event_drops is empty");
+  if (!has_row)
+    return fail(Errc::corrupt, path_to_utf8(db_->path()) + ": usb_event_drops is empty");
   return query.get_int64(0);
 }
 

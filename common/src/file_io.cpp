@@ -5,19 +5,23 @@
 #include <cstring>
 #include <memory>
 
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei {
 
 Errc errno_code() noexcept {
   switch (errno) {
     case ENOENT:
-    case ENOTDIR: return Errc::not_found;
+    case ENOTDIR:
+      return Errc::not_found;
     case EACCES:
     case EPERM:
-    case EROFS: return Errc::permission_denied;
-    case EFBIG: return Errc::limit_exceeded;
-    default: return Errc::io;
+    case EROFS:
+      return Errc::permission_denied;
+    case EFBIG:
+      return Errc::limit_exceeded;
+    default:
+      return Errc::io;
   }
 }
 
@@ -52,8 +56,8 @@ Result<std::string> read_file(const std::filesystem::path& path, std::size_t max
     std::size_t n = std::fread(buf, 1, sizeof buf, file.get());
     if (n > 0) {
       if (data.size() + n > max_bytes) {
-        return fail(Errc::limit_exceeded,
-                    path_to_utf8(path) + ": larger than the limit of " + std::to_string(max_bytes) + " bytes");
+        return fail(Errc::limit_exceeded, path_to_utf8(path) + ": larger than the limit of " +
+                                              std::to_string(max_bytes) + " bytes");
       }
       data.append(buf, n);
     }

@@ -1,14 +1,14 @@
 #include "shouwei/common/https_client.hpp"
 
-#include <curl/curl.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <zlib.h>
 
-#include "shouwei/common/utf8_path.hpp"
+#include <curl/curl.h>
+
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei {
 
@@ -60,8 +60,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() &&
+           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);
     }
     response->headers.emplace_back(std::move(name), std::string(value));
@@ -80,7 +82,8 @@ std::string HttpsResponse::header(std::string_view name) const {
 
 Result<HttpsClient> HttpsClient::create(Options options) {
   if (options.base_url.rfind("https://", 0) != 0) {
-    return fail(Errc::invalid_argument, "server URL '" + options.base_url + "' must start with https://");
+    return fail(Errc::invalid_argument,
+                "server URL '" + options.base_url + "' must start with https://");
   }
   while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
   std::error_code ec;
@@ -122,7 +125,8 @@ Result<HttpsResponse> HttpsClient::send(const HttpsRequest& request) const {
   curl_easy_setopt(c, CURLOPT_CAINFO, ca.c_str());
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());

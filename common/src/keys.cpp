@@ -12,7 +12,7 @@
 #include "shouwei/common/encoding.hpp"
 #include "shouwei/common/file_io.hpp"
 #include "shouwei/os/files.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei {
 
@@ -214,8 +214,8 @@ EvpPkeyPtr ed25519_public_from_pem(std::string_view pem) {
   if (PEM_bytes_read_bio(&der, &len, nullptr, PEM_STRING_PUBLIC, bio->get(), nullptr, nullptr) ==
           1 &&
       len == kSpkiBytes && std::memcmp(der, kSpkiPrefix, sizeof kSpkiPrefix) == 0) {
-    key = own(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr,
-                                             der + sizeof kSpkiPrefix, 32));
+    key = own(
+        EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, der + sizeof kSpkiPrefix, 32));
   }
   OPENSSL_free(der);
   ERR_clear_error();  // a miss is not an error: the generic path reports its own

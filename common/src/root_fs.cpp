@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <system_error>
 
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei {
 namespace fs = std::filesystem;

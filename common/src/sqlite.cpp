@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::sqlite {
 

@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "shouwei/collectors/browsing/profiles_ini.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace fs = std::filesystem;
@@ -141,7 +141,8 @@ std::vector<BrowserProfile> discover_profiles(const RootFs& root, std::span<cons
   std::set<std::string> seen;
   std::vector<BrowserProfile> unique;
   for (auto& p : found) {
-    std::string key = p.error ? p.directory + "\n" + *p.error : path_to_utf8(root.resolve(p.directory));
+    std::string key =
+        p.error ? p.directory + "\n" + *p.error : path_to_utf8(root.resolve(p.directory));
     if (seen.insert(std::move(key)).second) unique.push_back(std::move(p));
   }
   return unique;

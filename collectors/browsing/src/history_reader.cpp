@@ -1,10 +1,11 @@
 #include "shouwei/collectors/browsing/history_reader.hpp"
-#include "shouwei/common/utf8_path.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <limits>
 #include <string>
+
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::collectors::browsing {
 namespace {

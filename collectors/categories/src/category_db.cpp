@@ -10,7 +10,7 @@
 #include "fingerprint.hpp"
 #include "shouwei/collectors/categories/host_names.hpp"
 #include "shouwei/common/encoding.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 namespace shouwei::collectors::categories {
 namespace fmt = format;

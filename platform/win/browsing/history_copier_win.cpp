@@ -20,6 +20,7 @@
 #include "shouwei/collectors/browsing/history_copying.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/common/encoding.hpp"
+#include "shouwei/os/utf8_path.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/wide.hpp"
 #include "shouwei/platform/win/win32_error.hpp"
@@ -39,7 +40,7 @@ struct Stamp {
 };
 
 std::string shown(const fs::path& path) {
-  return win::path_utf8(path);
+  return path_to_utf8(path);
 }
 
 Result<Stamp> stamp_of(HANDLE file, const fs::path& path) {

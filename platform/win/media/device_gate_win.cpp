@@ -13,6 +13,7 @@
 // clang-format on
 
 #include "disk_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/media_win.hpp"
 #include "shouwei/platform/win/usb_win.hpp"
@@ -71,7 +72,7 @@ Result<win::UniqueHandle> open_disk(const fs::path& directory, const usb::BlockD
   win::UniqueHandle handle(::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE,
                                          FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
                                          FILE_ATTRIBUTE_NORMAL, nullptr));
-  if (!handle.valid()) return fail(win::last_error("CreateFileW " + win::path_utf8(path)));
+  if (!handle.valid()) return fail(win::last_error("CreateFileW " + path_to_utf8(path)));
   return handle;
 }
 

@@ -9,6 +9,7 @@
 #include <winioctl.h>
 
 #include "disk_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/media_win.hpp"
 #include "shouwei/platform/win/wide.hpp"
@@ -167,7 +168,7 @@ Result<fs::path> physical_drive_path(const fs::path& directory, std::string_view
 }
 
 Result<std::unique_ptr<RawDevice>> open_raw_disk(const fs::path& path, bool writable) {
-  const std::string shown = win::path_utf8(path);
+  const std::string shown = path_to_utf8(path);
   // Share read and write: Windows and the user's programs keep using the disk meanwhile.
   win::UniqueHandle handle(::CreateFileW(
       path.c_str(), GENERIC_READ | (writable ? GENERIC_WRITE : 0),

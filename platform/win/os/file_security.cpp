@@ -4,6 +4,7 @@
 #include <sddl.h>
 #include <utility>
 
+#include "shouwei/os/utf8_path.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/wide.hpp"
 #include "shouwei/platform/win/win32_error.hpp"
@@ -104,7 +105,7 @@ Result<std::vector<std::string>> foreign_principals(const std::filesystem::path&
   const DWORD rc = ::GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT,
                                            DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION,
                                            nullptr, nullptr, nullptr, nullptr, sd.out());
-  const std::string subject = path_utf8(path);
+  const std::string subject = path_to_utf8(path);
   if (rc != ERROR_SUCCESS) return fail(win32_error(rc, subject + ": GetNamedSecurityInfoW"));
   return foreign_principals(sd.get(), subject);
 }

@@ -7,6 +7,7 @@
 #include <windows.h>
 
 #include "shouwei/os/files.hpp"
+#include "shouwei/os/utf8_path.hpp"
 #include "shouwei/platform/win/file_security.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/wide.hpp"
@@ -14,12 +15,11 @@
 
 namespace shouwei::os {
 namespace fs = std::filesystem;
-using win::path_utf8;
 
 namespace {
 
 std::string subject(const fs::path& path, std::string_view action) {
-  return path_utf8(path) + ": " + std::string(action);
+  return path_to_utf8(path) + ": " + std::string(action);
 }
 
 Result<void> write_all(HANDLE file, std::string_view data, const fs::path& path) {
@@ -72,7 +72,7 @@ Result<void> move_into_place(const fs::path& tmp, const fs::path& path, DWORD fl
   const DWORD code = ::GetLastError();
   ::DeleteFileW(tmp.c_str());
   if (code == ERROR_ALREADY_EXISTS || code == ERROR_FILE_EXISTS) {
-    return fail(Errc::conflict, path_utf8(path) + ": already exists, not overwritten");
+    return fail(Errc::conflict, path_to_utf8(path) + ": already exists, not overwritten");
   }
   return fail(win::win32_error(code, subject(path, "MoveFileExW")));
 }
@@ -96,7 +96,7 @@ Result<void> require_owner_only(const fs::path& path) {
   if (foreign.empty()) return {};
   std::string who;
   for (const auto& name : foreign) who += (who.empty() ? "" : ", ") + name;
-  const std::string p = path_utf8(path);
+  const std::string p = path_to_utf8(path);
   return fail(Errc::permission_denied, p + ": private key file is accessible by " + who +
                                            "; run: icacls \"" + p +
                                            "\" /inheritance:r /grant:r SYSTEM:F Administrators:F");
@@ -106,7 +106,7 @@ Result<void> ensure_private_dir(const fs::path& dir) {
   const DWORD attributes = ::GetFileAttributesW(dir.c_str());
   if (attributes != INVALID_FILE_ATTRIBUTES) {
     if (!(attributes & FILE_ATTRIBUTE_DIRECTORY)) {
-      return fail(Errc::invalid_argument, path_utf8(dir) + ": exists and is not a directory");
+      return fail(Errc::invalid_argument, path_to_utf8(dir) + ": exists and is not a directory");
     }
   } else {
     std::error_code ec;

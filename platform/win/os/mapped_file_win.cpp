@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "shouwei/os/mapped_file.hpp"
+#include "shouwei/os/utf8_path.hpp"
 #include "shouwei/platform/win/handle.hpp"
 #include "shouwei/platform/win/wide.hpp"
 #include "shouwei/platform/win/win32_error.hpp"
@@ -16,7 +17,7 @@
 namespace shouwei::os {
 
 Result<MappedFile> MappedFile::open(const std::filesystem::path& path, std::size_t max_bytes) {
-  const std::string name = win::path_utf8(path);
+  const std::string name = path_to_utf8(path);
   win::UniqueHandle file(::CreateFileW(path.c_str(), GENERIC_READ,
                                        FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
                                        FILE_ATTRIBUTE_NORMAL, nullptr));

@@ -53,8 +53,4 @@ std::string to_utf8_lossy(std::wstring_view utf16) {
   return narrow(utf16, 0, "text").value_or(std::string());
 }
 
-std::string path_utf8(const std::filesystem::path& path) {
-  return to_utf8_lossy(path.native());
-}
-
 }  // namespace shouwei::win

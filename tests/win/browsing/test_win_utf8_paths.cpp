@@ -13,7 +13,7 @@
 #include "../../browsing/support.hpp"
 #include "shouwei/collectors/browsing/ports.hpp"
 #include "shouwei/common/root_fs.hpp"
-#include "shouwei/common/utf8_path.hpp"
+#include "shouwei/os/utf8_path.hpp"
 
 using namespace shouwei::collectors::browsing;
 using browsing_test::TempDir;

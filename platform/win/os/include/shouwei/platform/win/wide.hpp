@@ -19,7 +19,4 @@ Result<std::string> to_utf8(std::wstring_view utf16, std::string_view what);
 std::wstring to_wide_lossy(std::string_view utf8);
 std::string to_utf8_lossy(std::wstring_view utf16);
 
-// The UTF-8 text of a path (std::filesystem::path is UTF-16 on Windows); lossy, for messages.
-std::string path_utf8(const std::filesystem::path& path);
-
 }  // namespace shouwei::win

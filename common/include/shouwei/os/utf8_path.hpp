@@ -5,8 +5,8 @@
 // Why: a path built from a plain std::string is read in the native narrow encoding. On Linux
 // that is the bytes as they are; on Windows (libstdc++ on mingw-w64) it is the ANSI code page,
 // so "C:\Users\张伟" becomes another name, and path::string() of a name the code page cannot
-// represent throws. These functions use char8_t, which the standard defines as UTF-8 on every
-// platform.
+// represent throws. Declared here, implemented once per platform (platform/linux/os;
+// platform/win/os, through wide.hpp's UTF-8 <-> UTF-16 conversions).
 #pragma once
 
 #include <filesystem>
